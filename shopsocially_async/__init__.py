@@ -1,0 +1,1 @@
+"""Async client for the ShopSocially (Zinrelo) Loyalty API."""

@@ -1,1 +1,95 @@
-"""Async client for the ShopSocially (Zinrelo) Loyalty API."""
+"""Async client for the ShopSocially (Zinrelo) Loyalty API.
+
+>>> from shopsocially_async import ShopSociallyClient, errors
+"""
+
+from __future__ import annotations
+
+from . import errors
+from ._client import ShopSociallyClient
+from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RetryPolicy
+from ._pagination import AsyncPaginator
+from ._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
+from ._protocol import parse_retry_after
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    AwardLimitError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    DuplicateOrderError,
+    InsufficientPointsError,
+    InvalidArgumentError,
+    MemberNotFoundError,
+    MemberStateError,
+    NotFoundError,
+    OrderNotFoundError,
+    PaginationError,
+    PausedActivityError,
+    RateLimitError,
+    ResponseValidationError,
+    RewardUnavailableError,
+    ServerError,
+    ShopSociallyError,
+    TransactionNotFoundError,
+)
+from .models import (
+    Activity,
+    ExpirationScheduleEntry,
+    LastAwardTransaction,
+    Page,
+    Redemption,
+    Transaction,
+    User,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "FILTER_BY_VALUES",
+    "POINTS_STATUS_VALUES",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "Activity",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "AwardLimitError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
+    "DuplicateOrderError",
+    "ExpirationScheduleEntry",
+    "InsufficientPointsError",
+    "InvalidArgumentError",
+    "LastAwardTransaction",
+    "MemberNotFoundError",
+    "MemberStateError",
+    "NotFoundError",
+    "OrderNotFoundError",
+    "Page",
+    "PaginationError",
+    "PausedActivityError",
+    "RateLimitError",
+    "Redemption",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "RewardUnavailableError",
+    "ServerError",
+    "ShopSociallyClient",
+    "ShopSociallyError",
+    "Transaction",
+    "TransactionNotFoundError",
+    "User",
+    "__version__",
+    "errors",
+    "parse_retry_after",
+]

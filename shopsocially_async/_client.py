@@ -1,0 +1,235 @@
+"""``ShopSociallyClient``: configuration, the connection pool, and the one request path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from ._config import (
+    DEFAULT_KEEPALIVE_EXPIRY,
+    DEFAULT_MAX_CONNECTIONS,
+    ClientConfig,
+    RetryPolicy,
+    resolve_config,
+    to_timeout,
+)
+from ._protocol import Call, build_request, decode_envelope
+from ._retry import call_with_retries
+from ._transport import send_once
+from .errors import ClientClosedError, ConfigurationError
+from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
+
+__all__ = ["ShopSociallyClient"]
+
+T = TypeVar("T")
+
+
+class _SharedPool:
+    """The ``httpx.AsyncClient`` shared by a client and every ``with_options()`` copy."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, owned: bool, parent: _SharedPool | None = None
+    ) -> None:
+        self.http = http
+        self._owned = owned  # a borrowed client (or a copy's view) is not ours to close
+        self._parent = parent
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or (self._parent is not None and self._parent.closed)
+
+    def borrow(self) -> _SharedPool:
+        """A view for a copy: closing the view leaves the pool open; closing us closes both."""
+        return _SharedPool(self.http, owned=False, parent=self)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._owned:
+            await self.http.aclose()
+
+
+class ShopSociallyClient:
+    """Async client for the ShopSocially Loyalty API.
+
+    >>> async with ShopSociallyClient(partner_id="...", api_key="...") as client:  # doctest: +SKIP
+    ...     tx = await client.points.award(
+    ...         user_email="bob@example.com", activity_id="made_a_purchase",
+    ...         points_passed=120, order_id="A-1001",
+    ...     )
+
+    Credentials come from the arguments, else ``SHOPSOCIALLY_PARTNER_ID`` /
+    ``SHOPSOCIALLY_API_KEY`` (and ``SHOPSOCIALLY_BASE_URL``). An ``auth`` hook (an
+    ``httpx.Auth``) may replace the header pair. ``timeout`` is seconds or an
+    ``httpx.Timeout`` (default 30 s, 5 s to connect). ``max_retries`` (default 2) bounds the
+    retries of safe failures; ``retry_policy`` tunes their backoff. ``body_encoding="form"``
+    sends write bodies as form fields instead of JSON.
+
+    Pass ``transport`` (e.g. ``httpx.MockTransport``) or a whole ``http_client`` to control
+    HTTP; a borrowed ``http_client`` is not closed by :meth:`aclose`. ``max_connections``
+    sizes the pool (keep it at least your concurrency).
+    """
+
+    points: Points
+    returns: Returns
+    transactions: Transactions
+    users: Users
+    activities: Activities
+    redemptions: Redemptions
+
+    def __init__(
+        self,
+        partner_id: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        auth: httpx.Auth | None = None,
+        body_encoding: str = "json",
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        if transport is not None and http_client is not None:
+            raise ConfigurationError("pass either transport or http_client, not both")
+        config = resolve_config(
+            partner_id=partner_id,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            retry=_retry_policy(retry_policy, max_retries),
+            has_auth_hook=auth is not None,
+            body_encoding=body_encoding,
+        )
+        if http_client is None:
+            pool = _SharedPool(_new_http_client(transport, max_connections), owned=True)
+        else:
+            pool = _SharedPool(http_client, owned=False)
+        self._setup(config, pool, auth)
+
+    def _setup(self, config: ClientConfig, pool: _SharedPool, auth: httpx.Auth | None) -> None:
+        self._config = config
+        self._pool = pool
+        self._auth = auth
+        self._closed = False
+        self.points = Points(self)
+        self.returns = Returns(self)
+        self.transactions = Transactions(self)
+        self.users = Users(self)
+        self.activities = Activities(self)
+        self.redemptions = Redemptions(self)
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.retry.max_retries
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._config.timeout
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed or self._pool.closed
+
+    def __repr__(self) -> str:
+        partner = self._config.credentials.partner_id if self._config.credentials else None
+        return (
+            f"ShopSociallyClient(base_url={self.base_url!r}, partner_id={partner!r}, "
+            f"max_retries={self.max_retries}, closed={self.is_closed})"
+        )
+
+    def with_options(
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> ShopSociallyClient:
+        """A copy with other retry or timeout settings, sharing this client's connection pool.
+
+        Closing the copy leaves the pool open; closing the original closes it for both.
+        """
+        retry = _retry_policy(retry_policy or self._config.retry, max_retries)
+        config = attrs.evolve(
+            self._config,
+            retry=retry,
+            timeout=self._config.timeout if timeout is None else to_timeout(timeout),
+        )
+        copy = object.__new__(ShopSociallyClient)
+        copy._setup(config, self._pool.borrow(), self._auth)
+        return copy
+
+    async def aclose(self) -> None:
+        """Close the client (and its pool, if it owns one). Calling it again does nothing."""
+        self._closed = True
+        await self._pool.close()
+
+    async def __aenter__(self) -> ShopSociallyClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _request(self, call: Call, decode: Callable[[Any], T]) -> T:
+        """Send ``call`` with retries and decode its ``data``: the one path every endpoint takes."""
+        if self.is_closed:
+            raise ClientClosedError(
+                "this ShopSociallyClient is closed; create a new one (or use it inside "
+                "`async with`)"
+            )
+        request = build_request(self._config, call)
+        http, auth = self._pool.http, self._auth
+
+        async def attempt(number: int) -> T:
+            response = await send_once(http, request, auth=auth, attempt=number)
+            data = decode_envelope(
+                response.status_code, response.headers, response.content, response
+            )
+            return decode(data)
+
+        return await call_with_retries(
+            attempt,
+            policy=self._config.retry,
+            safety=call.safety,
+            is_write=call.is_write,
+            route=call.route,
+        )
+
+
+def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
+    policy = policy or RetryPolicy()
+    return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
+
+
+def _new_http_client(
+    transport: httpx.AsyncBaseTransport | None, max_connections: int
+) -> httpx.AsyncClient:
+    if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+        raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
+    if max_connections < 1:
+        raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
+    # Keep as many idle connections as may be busy at once: httpx's default of 20 makes a
+    # client at concurrency 64 open and close hundreds of connections per run.
+    limits = httpx.Limits(
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
+    )
+    return httpx.AsyncClient(transport=transport, limits=limits, follow_redirects=False)

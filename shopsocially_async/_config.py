@@ -1,0 +1,191 @@
+"""Frozen client settings: base URL, credentials, timeout, retry policy; env lookup.
+
+Everything here is validated once, at construction, so a bad setting fails before any
+request is sent and never half-way through a batch.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+import httpx
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ClientConfig",
+    "Credentials",
+    "RetryPolicy",
+]
+
+DEFAULT_BASE_URL = "https://api.shopsocially.com/v2/loyalty"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_CONNECTIONS = 100
+# Below uvicorn's and most servers' 5 s idle timeout: a connection the server is closing must
+# never be reused, or a write fails with "Server disconnected" and becomes outcome_unknown.
+DEFAULT_KEEPALIVE_EXPIRY = 4.0
+
+ENV_PARTNER_ID = "SHOPSOCIALLY_PARTNER_ID"
+ENV_API_KEY = "SHOPSOCIALLY_API_KEY"
+ENV_BASE_URL = "SHOPSOCIALLY_BASE_URL"
+
+BodyEncoding = Literal["json", "form"]
+
+# Visible ASCII with inner spaces: what an HTTP header value may safely carry.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How failed calls are retried. Which failures are retryable depends on the call.
+
+    ``initial_delay`` and ``max_delay`` shape the exponential backoff (with jitter);
+    ``max_retry_after`` caps how long a server's ``Retry-After`` may make us wait.
+    ``RetryPolicy(max_retries=3, initial_delay=0, max_delay=0)`` retries without sleeping,
+    which is what tests want.
+    """
+
+    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES)
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+    @max_retries.validator
+    def _check_max_retries(self, _: object, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigurationError(f"max_retries must be a whole number >= 0, got {value!r}")
+
+
+@attrs.frozen(repr=False)
+class Credentials:
+    """The ``partner-id`` / ``api-key`` header pair. The key is never shown."""
+
+    partner_id: str
+    api_key: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(partner_id={self.partner_id!r}, api_key='***')"
+
+    def headers(self) -> dict[str, str]:
+        return {"partner-id": self.partner_id, "api-key": self.api_key}
+
+
+@attrs.frozen
+class ClientConfig:
+    """Everything a client needs to build and send requests, validated."""
+
+    base_url: str
+    credentials: Credentials | None
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    body_encoding: BodyEncoding = "json"
+
+
+def resolve_config(
+    *,
+    partner_id: str | None,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | httpx.Timeout | None,
+    retry: RetryPolicy,
+    has_auth_hook: bool,
+    body_encoding: str,
+    environ: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Merge arguments with the environment and validate them all."""
+    env = os.environ if environ is None else environ
+    url = base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+    credentials = _resolve_credentials(
+        partner_id or env.get(ENV_PARTNER_ID),
+        api_key or env.get(ENV_API_KEY),
+        required=not has_auth_hook,
+    )
+    if body_encoding not in ("json", "form"):
+        raise ConfigurationError(f"body_encoding must be 'json' or 'form', got {body_encoding!r}")
+    return ClientConfig(
+        base_url=check_base_url(url),
+        credentials=credentials,
+        timeout=to_timeout(timeout),
+        retry=retry,
+        body_encoding=body_encoding,  # type: ignore[arg-type]
+    )
+
+
+def _resolve_credentials(
+    partner_id: str | None, api_key: str | None, *, required: bool
+) -> Credentials | None:
+    if partner_id is None and api_key is None and not required:
+        return None
+    missing = [
+        f"{name} (argument or ${env})"
+        for name, env, value in (
+            ("partner_id", ENV_PARTNER_ID, partner_id),
+            ("api_key", ENV_API_KEY, api_key),
+        )
+        if not value
+    ]
+    if missing:
+        raise ConfigurationError("missing credentials: " + ", ".join(missing))
+    _check_header_value("partner_id", partner_id)
+    _check_header_value("api_key", api_key)
+    return Credentials(partner_id=str(partner_id), api_key=str(api_key))
+
+
+def _check_header_value(name: str, value: object) -> None:
+    # The value itself is never echoed: for the API key that would leak the secret.
+    if not isinstance(value, str) or _HEADER_SAFE.fullmatch(value) is None:
+        raise ConfigurationError(
+            f"{name} contains characters that cannot go in an HTTP header "
+            "(only visible ASCII is allowed: no CR/LF, control or non-ASCII characters, "
+            "no leading or trailing spaces)"
+        )
+
+
+def check_base_url(url: str) -> str:
+    """Refuse anything but https, except plain http to a loopback host (the embedded server)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigurationError(f"base_url is not a valid URL: {url!r} ({exc})") from None
+    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+        raise ConfigurationError(
+            f"base_url {url!r} uses plain http to a non-loopback host; credentials would travel "
+            "in clear text. Use https (http is allowed for localhost, 127.0.0.0/8 and ::1 only)"
+        )
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {url!r}")
+    return str(parsed).rstrip("/")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ``::1``."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def to_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """Seconds or an ``httpx.Timeout``; None means the default (30 s, 5 s to connect)."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigurationError(
+            f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}"
+        )
+    return httpx.Timeout(
+        float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5.0)
+    )

@@ -1,0 +1,193 @@
+"""Checks and wire formats for endpoint arguments: pure, run before anything is sent.
+
+Every refusal is an :class:`~shopsocially_async.errors.InvalidArgumentError` (a
+``ValueError``) whose message starts with the argument's name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal, TypeAlias
+
+from ._dates import format_coupon_expiry
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "FILTER_BY_VALUES",
+    "POINTS_STATUS_VALUES",
+    "Amount",
+    "boolean",
+    "compact",
+    "coupon_codes",
+    "coupon_expiry",
+    "date_range",
+    "merge_extra",
+    "one_of",
+    "page_size",
+    "points_status_filter",
+    "positive_amount",
+    "positive_points",
+    "start_index",
+    "text",
+    "validated",
+]
+
+#: Money and order amounts: int, float or Decimal (never bool).
+Amount: TypeAlias = "int | float | Decimal"
+PointsStatus: TypeAlias = Literal[
+    "pending", "approved", "auto_approved", "auto_rejected", "rejected", "exhausted", "expired"
+]
+FilterBy: TypeAlias = Literal["enrollment_date", "last_activity_date"]
+Validator: TypeAlias = "Callable[[str, Any], Any]"
+
+POINTS_STATUS_VALUES = frozenset(
+    {"pending", "approved", "auto_approved", "auto_rejected", "rejected", "exhausted", "expired"}
+)
+FILTER_BY_VALUES = frozenset({"enrollment_date", "last_activity_date"})
+MAX_PAGE_SIZE = 1000
+
+
+def text(name: str, value: object) -> str:
+    """A non-empty string (emails, ids, names). Surrounding spaces are an error, not trimmed."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidArgumentError(f"{name} must not be empty")
+    if value != value.strip() or any(ord(ch) < 32 for ch in value):
+        raise InvalidArgumentError(
+            f"{name} must not have surrounding spaces or control characters: {value!r}"
+        )
+    return value
+
+
+def positive_points(name: str, value: object) -> int:
+    """A whole number of points, at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(f"{name} must be a whole number of points, got {value!r}")
+    if value <= 0:
+        raise InvalidArgumentError(f"{name} must be positive, got {value}")
+    return value
+
+
+def positive_amount(name: str, value: object) -> int | float | Decimal:
+    """A positive, finite amount (int, float or Decimal): order totals, returned amounts."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise InvalidArgumentError(f"{name} must be a number, got {value!r}")
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite or value <= 0:
+        raise InvalidArgumentError(f"{name} must be a positive number, got {value}")
+    return value
+
+
+def date_range(from_date: object, to_date: object) -> tuple[date, date]:
+    """Two ``datetime.date`` values in order (a ``datetime`` counts as its date)."""
+    start, end = _as_date("from_date", from_date), _as_date("to_date", to_date)
+    if start > end:
+        raise InvalidArgumentError(f"from_date ({start}) is after to_date ({end})")
+    return start, end
+
+
+def _as_date(name: str, value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise InvalidArgumentError(f"{name} must be a datetime.date, got {value!r}")
+
+
+def points_status_filter(value: str | Iterable[str] | None) -> str | None:
+    """Validate statuses and format them the way the API reads them: ``["a","b"]``."""
+    if value is None:
+        return None
+    statuses = [value] if isinstance(value, str) else list(value)
+    unknown = [s for s in statuses if s not in POINTS_STATUS_VALUES]
+    if unknown or not statuses:
+        allowed = ", ".join(sorted(POINTS_STATUS_VALUES))
+        raise InvalidArgumentError(
+            f"points_status has unknown value(s) {unknown or statuses!r}; allowed: {allowed}"
+        )
+    return json.dumps(statuses, separators=(",", ":"))
+
+
+def filter_by(value: str | None) -> str | None:
+    if value is not None and value not in FILTER_BY_VALUES:
+        raise InvalidArgumentError(
+            f"filter_by must be one of {sorted(FILTER_BY_VALUES)}, got {value!r}"
+        )
+    return value
+
+
+def page_size(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise InvalidArgumentError(f"{name} must be a whole number from 1 to 1000, got {value!r}")
+    return value
+
+
+def start_index(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgumentError(f"start_index must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def coupon_codes(value: object) -> str:
+    """A list of one-time codes, sent comma-separated (so a code may not contain a comma)."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(
+            f"giftcard_coupon_codes must be a list of codes, got {type(value).__name__}"
+        )
+    codes = [text("giftcard_coupon_codes item", code) for code in value]
+    with_comma = [code for code in codes if "," in code]
+    if with_comma:
+        raise InvalidArgumentError(
+            f"giftcard_coupon_codes are sent comma-separated; these contain a comma: {with_comma!r}"
+        )
+    return ",".join(codes)
+
+
+def coupon_expiry(value: object) -> str:
+    return format_coupon_expiry(_as_date("coupon_expiry", value))
+
+
+def compact(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop the arguments that were not given (None), so only given fields are sent."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def merge_extra(
+    kind: str, fields: dict[str, Any], extra: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Add ``extra_body``/``extra_query`` fields; refuse one that shadows a named argument."""
+    if not extra:
+        return fields
+    clashes = sorted(set(extra) & set(fields))
+    if clashes:
+        raise InvalidArgumentError(
+            f"extra_{kind} repeats {', '.join(clashes)}: pass it as the named argument instead"
+        )
+    return {**fields, **extra}
+
+
+def boolean(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def one_of(*allowed: str) -> Callable[[str, object], str]:
+    """A validator accepting exactly the given strings."""
+
+    def check(name: str, value: object) -> str:
+        if value not in allowed:
+            raise InvalidArgumentError(f"{name} must be one of {list(allowed)}, got {value!r}")
+        return str(value)
+
+    return check
+
+
+def validated(fields: Mapping[str, object], checks: Mapping[str, Validator]) -> dict[str, Any]:
+    """Run each given (non-None) field through its check; drop the ones not given."""
+    return {name: checks[name](name, value) for name, value in fields.items() if value is not None}

@@ -1,0 +1,65 @@
+"""The only place that performs I/O: send one request, read the whole body.
+
+httpx exceptions become ours here, each recording whether the request could have reached
+the server: only a request that certainly did not (no connection was ever made) is safe to
+repeat when it is a write.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+
+from .errors import APIConnectionError, APITimeoutError, ClientClosedError
+
+__all__ = ["send_once"]
+
+logger = logging.getLogger("shopsocially_async")
+
+# Failures that happen before a single byte of the request left this process.
+_NOT_SENT: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+)
+
+
+async def send_once(
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    auth: httpx.Auth | None,
+    attempt: int,
+) -> httpx.Response:
+    """Send ``request`` and read its body; map every transport failure to our errors."""
+    started = time.perf_counter()
+    try:
+        response = await http.send(request, auth=auth) if auth else await http.send(request)
+    except httpx.TransportError as exc:
+        raise _connection_error(exc, request) from exc
+    except RuntimeError as exc:
+        if http.is_closed:
+            raise ClientClosedError("the client's connection pool is closed") from exc
+        raise
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+        )
+    return response
+
+
+def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    sent = not isinstance(exc, _NOT_SENT)
+    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    where = f"{request.method} {request.url.path}"
+    detail = str(exc) or type(exc).__name__
+    return kind(f"{where} failed: {detail}", request=request, request_sent=sent)

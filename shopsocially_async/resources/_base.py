@@ -1,0 +1,100 @@
+"""What every resource shares: the link to its client and the response decoders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._convert import structure, structure_many, structure_optional_scalar
+from .._params import merge_extra
+from .._protocol import Call, RetrySafety
+from ..errors import ResponseValidationError
+from ..models.page import Page
+
+if TYPE_CHECKING:
+    from .._client import ShopSociallyClient
+
+T = TypeVar("T")
+
+__all__ = ["Resource", "decode_list", "decode_one", "decode_page"]
+
+
+class Resource:
+    """A group of endpoints (``client.points``, ``client.users``, ...)."""
+
+    def __init__(self, client: ShopSociallyClient) -> None:
+        self._client = client
+
+    async def _send(self, call: Call, decode: Callable[[Any], T]) -> T:
+        return await self._client._request(call, decode)
+
+
+def make_call(
+    method: str,
+    route: str,
+    path: str,
+    *,
+    safety: RetrySafety | None = None,
+    query: dict[str, Any] | None = None,
+    body: dict[str, Any] | None = None,
+    extra_query: Mapping[str, Any] | None = None,
+    extra_body: Mapping[str, Any] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Call:
+    """Describe a call; GETs and PUTs are idempotent, POSTs unsafe unless told otherwise."""
+    is_write = method != "GET"
+    if safety is None:
+        safety = RetrySafety.UNSAFE if method == "POST" else RetrySafety.IDEMPOTENT
+    if is_write:
+        body = merge_extra("body", body or {}, extra_body)
+    return Call(
+        method=method,
+        path=path,
+        safety=safety,
+        query=merge_extra("query", query or {}, extra_query) or None,
+        body=body,
+        extra_headers=extra_headers,
+        is_write=is_write,
+        route=f"{method} {route}",
+    )
+
+
+def decode_one(model: type[T]) -> Callable[[Any], T]:
+    """Decoder for a ``data`` object holding one record."""
+
+    def decode(data: Any) -> T:
+        return structure(data, model)
+
+    return decode
+
+
+def decode_list(model: type[T]) -> Callable[[Any], list[T]]:
+    """Decoder for a ``data`` array (a lone object, as some examples show, is one record)."""
+
+    def decode(data: Any) -> list[T]:
+        if isinstance(data, dict):
+            data = [data]
+        return list(structure_many(data, model, path="$.data"))
+
+    return decode
+
+
+def decode_page(
+    model: type[T], *, items_key: str, total_key: str, start_index: int
+) -> Callable[[Any], Page[T]]:
+    """Decoder for a listing page: ``{items_key: [...], total_key, next_start_index, more}``."""
+
+    def decode(data: Any) -> Page[T]:
+        if not isinstance(data, dict):
+            raise ResponseValidationError(
+                f"expected a listing object @ $.data, got {type(data).__name__}", path="$.data"
+            )
+        return Page(
+            items=structure_many(data.get(items_key), model, path=f"$.data.{items_key}"),
+            start_index=start_index,
+            next_start_index=structure_optional_scalar(data, "next_start_index", int),
+            more=structure_optional_scalar(data, "more", bool),
+            total=structure_optional_scalar(data, total_key, int),
+        )
+
+    return decode

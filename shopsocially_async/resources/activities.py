@@ -1,0 +1,157 @@
+"""``client.activities``: what members earn points for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from .. import _params as p
+from .._protocol import path_segment
+from ..errors import InvalidArgumentError
+from ..models import Activity
+from ._base import Resource, decode_list, decode_one, make_call
+
+__all__ = ["Activities"]
+
+ActivityType = Literal["fixed", "bonus_multiplier"]
+ApprovalMethod = Literal["immediate", "manual", "monthly"]
+FrequencyInterval = Literal["day", "week", "month", "year", "lifetime"]
+
+_CHECKS: dict[str, p.Validator] = {
+    "activity_id": p.text,
+    "activity_name": p.text,
+    "activity_description": p.text,
+    "activity_type": p.one_of("fixed", "bonus_multiplier"),
+    "max_award_frequency": p.positive_points,
+    "max_award_frequency_interval": p.one_of("day", "week", "month", "year", "lifetime"),
+    "approval_method": p.one_of("immediate", "manual", "monthly"),
+    "is_active": p.boolean,
+    "bonus_multiplier": p.positive_amount,
+    "points_per_activity": p.positive_points,
+    "points_earning_url": p.text,
+    "is_sale_activity": p.boolean,
+    "qualified_points": p.boolean,
+    "show_activity_in_user_dashboard": p.boolean,
+}
+
+
+class Activities(Resource):
+    """Configure activities."""
+
+    async def list(
+        self,
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> list[Activity]:
+        """Every configured activity (``GET /activities``)."""
+        call = make_call(
+            "GET", "/activities", "/activities", extra_query=extra_query,
+            extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_list(Activity))
+
+    async def get(
+        self,
+        activity_id: str,
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Activity:
+        """One activity (``GET /activities/{activity_id}``)."""
+        call = make_call(
+            "GET", "/activities/{activity_id}", _path(activity_id), extra_query=extra_query,
+            extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Activity))
+
+    async def create(
+        self,
+        *,
+        activity_id: str,
+        activity_name: str,
+        activity_description: str,
+        activity_type: ActivityType,
+        max_award_frequency: int,
+        max_award_frequency_interval: FrequencyInterval,
+        approval_method: ApprovalMethod,
+        is_active: bool = True,
+        bonus_multiplier: p.Amount | None = None,
+        points_per_activity: int | None = None,
+        points_earning_url: str | None = None,
+        is_sale_activity: bool | None = None,
+        qualified_points: bool | None = None,
+        show_activity_in_user_dashboard: bool | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Activity:
+        """Create an activity (``POST /activities``); fields as in the reference."""
+        body = p.validated(
+            {
+                "activity_id": activity_id,
+                "activity_name": activity_name,
+                "activity_description": activity_description,
+                "activity_type": activity_type,
+                "max_award_frequency": max_award_frequency,
+                "max_award_frequency_interval": max_award_frequency_interval,
+                "approval_method": approval_method,
+                "is_active": is_active,
+                "bonus_multiplier": bonus_multiplier,
+                "points_per_activity": points_per_activity,
+                "points_earning_url": points_earning_url,
+                "is_sale_activity": is_sale_activity,
+                "qualified_points": qualified_points,
+                "show_activity_in_user_dashboard": show_activity_in_user_dashboard,
+            },
+            _CHECKS,
+        )
+        call = make_call(
+            "POST", "/activities", "/activities", body=body, extra_body=extra_body,
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Activity))
+
+    async def update(
+        self,
+        activity_id: str,
+        *,
+        activity_name: str | None = None,
+        activity_description: str | None = None,
+        activity_type: ActivityType | None = None,
+        max_award_frequency: int | None = None,
+        max_award_frequency_interval: FrequencyInterval | None = None,
+        bonus_multiplier: p.Amount | None = None,
+        points_per_activity: int | None = None,
+        approval_method: ApprovalMethod | None = None,
+        is_active: bool | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Activity:
+        """Change an activity (``PUT /activities/{activity_id}``); only given fields are sent."""
+        body = p.validated(
+            {
+                "activity_name": activity_name,
+                "activity_description": activity_description,
+                "activity_type": activity_type,
+                "max_award_frequency": max_award_frequency,
+                "max_award_frequency_interval": max_award_frequency_interval,
+                "bonus_multiplier": bonus_multiplier,
+                "points_per_activity": points_per_activity,
+                "approval_method": approval_method,
+                "is_active": is_active,
+            },
+            _CHECKS,
+        )
+        if not body and not extra_body:
+            raise InvalidArgumentError("activities.update needs at least one field to change")
+        call = make_call(
+            "PUT", "/activities/{activity_id}", _path(activity_id), body=body,
+            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Activity))
+
+
+def _path(activity_id: str) -> str:
+    return "/activities/" + path_segment(p.text("activity_id", activity_id))

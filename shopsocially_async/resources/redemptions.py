@@ -1,0 +1,146 @@
+"""``client.redemptions``: what members spend points on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from .. import _params as p
+from .._protocol import path_segment
+from ..errors import InvalidArgumentError
+from ..models import Redemption
+from ._base import Resource, decode_list, decode_one, make_call
+
+__all__ = ["Redemptions"]
+
+_CHECKS: dict[str, p.Validator] = {
+    "redemption_id": p.text,
+    "redemption_name": p.text,
+    "is_active": p.boolean,
+    "allowed_redeem_points": p.positive_points,
+    "redemption_value": p.positive_amount,
+    "giftcard_description": p.text,
+    "terms_and_conds_text": p.text,
+    "redemption_instructions": p.text,
+    "giftcard_coupon_codes": lambda _, codes: p.coupon_codes(codes),
+    "coupon_expiry": lambda _, expiry: p.coupon_expiry(expiry),
+}
+
+
+class Redemptions(Resource):
+    """Configure redemption options (gift cards, coupons)."""
+
+    async def list(
+        self,
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> list[Redemption]:
+        """Every configured redemption option (``GET /redemptions``)."""
+        call = make_call(
+            "GET", "/redemptions", "/redemptions", extra_query=extra_query,
+            extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_list(Redemption))
+
+    async def get(
+        self,
+        redemption_id: str,
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Redemption:
+        """One redemption option (``GET /redemptions/{redemption_id}``)."""
+        call = make_call(
+            "GET", "/redemptions/{redemption_id}", _path(redemption_id),
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Redemption))
+
+    async def create(
+        self,
+        *,
+        redemption_id: str,
+        redemption_name: str,
+        allowed_redeem_points: int,
+        redemption_value: p.Amount,
+        giftcard_description: str,
+        terms_and_conds_text: str,
+        giftcard_coupon_codes: Iterable[str],
+        coupon_expiry: date,
+        is_active: bool | None = None,
+        redemption_instructions: str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Redemption:
+        """Create a redemption option (``POST /redemptions``). ``giftcard_coupon_codes`` is a
+        list of one-time codes; ``coupon_expiry`` a date (sent as ``DD-Mon-YYYY``).
+        """
+        body = p.validated(
+            {
+                "redemption_id": redemption_id,
+                "redemption_name": redemption_name,
+                "is_active": is_active,
+                "allowed_redeem_points": allowed_redeem_points,
+                "redemption_value": redemption_value,
+                "giftcard_description": giftcard_description,
+                "terms_and_conds_text": terms_and_conds_text,
+                "redemption_instructions": redemption_instructions,
+                "giftcard_coupon_codes": giftcard_coupon_codes,
+                "coupon_expiry": coupon_expiry,
+            },
+            _CHECKS,
+        )
+        call = make_call(
+            "POST", "/redemptions", "/redemptions", body=body, extra_body=extra_body,
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Redemption))
+
+    async def update(
+        self,
+        redemption_id: str,
+        *,
+        redemption_name: str | None = None,
+        is_active: bool | None = None,
+        allowed_redeem_points: int | None = None,
+        redemption_value: p.Amount | None = None,
+        giftcard_description: str | None = None,
+        terms_and_conds_text: str | None = None,
+        redemption_instructions: str | None = None,
+        giftcard_coupon_codes: Iterable[str] | None = None,
+        coupon_expiry: date | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Redemption:
+        """Change a redemption option (``PUT /redemptions/{redemption_id}``); only the fields
+        given are sent (``giftcard_coupon_codes`` replaces the pool).
+        """
+        body = p.validated(
+            {
+                "redemption_name": redemption_name,
+                "is_active": is_active,
+                "allowed_redeem_points": allowed_redeem_points,
+                "redemption_value": redemption_value,
+                "giftcard_description": giftcard_description,
+                "terms_and_conds_text": terms_and_conds_text,
+                "redemption_instructions": redemption_instructions,
+                "giftcard_coupon_codes": giftcard_coupon_codes,
+                "coupon_expiry": coupon_expiry,
+            },
+            _CHECKS,
+        )
+        if not body and not extra_body:
+            raise InvalidArgumentError("redemptions.update needs at least one field to change")
+        call = make_call(
+            "PUT", "/redemptions/{redemption_id}", _path(redemption_id), body=body,
+            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Redemption))
+
+
+def _path(redemption_id: str) -> str:
+    return "/redemptions/" + path_segment(p.text("redemption_id", redemption_id))

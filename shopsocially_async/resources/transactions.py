@@ -1,0 +1,74 @@
+"""``client.transactions``: the merchant's whole ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from .. import _params as p
+from .._dates import format_us_date
+from .._pagination import AsyncPaginator
+from .._protocol import path_segment
+from ..models import Page, Transaction
+from ._base import Resource, decode_one, decode_page, make_call
+
+__all__ = ["Transactions"]
+
+
+class Transactions(Resource):
+    """List and fetch loyalty transactions."""
+
+    def list(
+        self,
+        *,
+        from_date: date,
+        to_date: date,
+        points_status: p.PointsStatus | Iterable[p.PointsStatus] | None = None,
+        start_index: int = 0,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPaginator[Transaction]:
+        """Every transaction between two dates (``GET /transactions``), lazily, page by page.
+
+        >>> async for tx in client.transactions.list(  # doctest: +SKIP
+        ...     from_date=date(2024, 1, 1), to_date=date(2024, 1, 31), points_status=["approved"]
+        ... ):
+        ...     print(tx.id, tx.points)
+        """
+        start, end = p.date_range(from_date, to_date)
+        query = p.compact(
+            {
+                "from_date": format_us_date(start),
+                "to_date": format_us_date(end),
+                "points_status": p.points_status_filter(points_status),
+            }
+        )
+        p.merge_extra("query", query, extra_query)  # refuse clashes now, not at iteration
+
+        async def fetch(index: int) -> Page[Transaction]:
+            call = make_call(
+                "GET", "/transactions", "/transactions", query={**query, "start_index": index},
+                extra_query=extra_query, extra_headers=extra_headers,
+            )  # fmt: skip
+            decode = decode_page(
+                Transaction, items_key="transactions", total_key="total", start_index=index
+            )
+            return await self._send(call, decode)
+
+        return AsyncPaginator(fetch, start_index=p.start_index(start_index))
+
+    async def get(
+        self,
+        transaction_id: str,
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Transaction:
+        """One transaction by id (``GET /transactions/{transaction_id}``)."""
+        path = "/transactions/" + path_segment(p.text("transaction_id", transaction_id))
+        call = make_call(
+            "GET", "/transactions/{transaction_id}", path, extra_query=extra_query,
+            extra_headers=extra_headers,
+        )  # fmt: skip
+        return await self._send(call, decode_one(Transaction))

@@ -104,11 +104,13 @@ def resolve_config(
     """Merge arguments with the environment and validate them all."""
     env = os.environ if environ is None else environ
     url = base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-    credentials = _resolve_credentials(
-        partner_id or env.get(ENV_PARTNER_ID),
-        api_key or env.get(ENV_API_KEY),
-        required=not has_auth_hook,
-    )
+    if has_auth_hook:
+        # The hook replaces the header pair: environment credentials are not sent with it.
+        credentials = _resolve_credentials(partner_id, api_key, required=False)
+    else:
+        credentials = _resolve_credentials(
+            partner_id or env.get(ENV_PARTNER_ID), api_key or env.get(ENV_API_KEY), required=True
+        )
     if body_encoding not in ("json", "form"):
         raise ConfigurationError(f"body_encoding must be 'json' or 'form', got {body_encoding!r}")
     return ClientConfig(

@@ -130,11 +130,18 @@ def _form_value(value: object) -> str:
 
 
 def parse_json(body: bytes) -> Any:
-    """Decode a body; tolerate the raw control characters some API strings contain."""
+    """Decode a body; tolerate the raw control characters some API strings contain.
+
+    Raises ValueError (never RecursionError) for anything that is not JSON.
+    """
     try:
         return _fast_loads(body)
     except _FastDecodeError:
-        return json.loads(body, strict=False)
+        try:
+            return json.loads(body, strict=False)
+        except RecursionError:
+            # orjson refuses deep nesting with a JSONDecodeError; the stdlib overflows the stack.
+            raise ValueError("JSON nested too deeply") from None
 
 
 def decode_envelope(

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from . import errors
 from ._client import ShopSociallyClient
-from ._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RetryPolicy
+from ._config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    RetryEvent,
+    RetryPolicy,
+)
 from ._pagination import AsyncPaginator
 from ._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from ._protocol import parse_retry_after
@@ -81,6 +87,7 @@ __all__ = [
     "RateLimitError",
     "Redemption",
     "ResponseValidationError",
+    "RetryEvent",
     "RetryPolicy",
     "RewardUnavailableError",
     "ServerError",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 import attrs
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "Credentials",
+    "RetryEvent",
     "RetryPolicy",
 ]
 
@@ -45,19 +46,37 @@ _HEADER_SAFE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
 
 @attrs.frozen
+class RetryEvent:
+    """A retry about to happen: passed to ``RetryPolicy.on_retry`` before the backoff sleep.
+
+    ``attempt`` is the number of the attempt about to be made (2 for the first retry),
+    ``error`` the failure that caused it, ``delay`` the seconds about to be slept.
+    """
+
+    route: str
+    attempt: int
+    error: BaseException
+    delay: float
+
+
+@attrs.frozen
 class RetryPolicy:
     """How failed calls are retried. Which failures are retryable depends on the call.
 
     ``initial_delay`` and ``max_delay`` shape the exponential backoff (with jitter);
     ``max_retry_after`` caps how long a server's ``Retry-After`` may make us wait.
     ``RetryPolicy(max_retries=3, initial_delay=0, max_delay=0)`` retries without sleeping,
-    which is what tests want.
+    which is what tests want. ``on_retry``, if given, is called with a :class:`RetryEvent`
+    before each retry (e.g. to count retries); it must be quick and must not raise.
     """
 
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES)
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0
+    on_retry: Callable[[RetryEvent], None] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
 
     @max_retries.validator
     def _check_max_retries(self, _: object, value: int) -> None:

@@ -17,15 +17,15 @@ microseconds per call, which calls that succeed first time (nearly all) need not
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import anyio
 import attrs
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
 
-from ._config import RetryPolicy
+from ._config import RetryEvent, RetryPolicy
 from ._protocol import RetrySafety
 from .errors import (
     APIConnectionError,
@@ -92,16 +92,26 @@ class _Backoff:
 
     def __init__(self, policy: RetryPolicy) -> None:
         self._policy = policy
-        self._exponential = wait_exponential_jitter(
-            initial=policy.initial_delay, max=policy.max_delay, jitter=policy.initial_delay
-        )
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         hint = exc.retry_after if isinstance(exc, RateLimitError) else None
         if hint is not None:
             return min(hint, self._policy.max_retry_after)
-        return float(self._exponential(state))
+        return self.exponential(state.attempt_number)
+
+    def exponential(self, failed_attempts: int) -> float:
+        """``initial * 2**(n-1)`` plus up to ``initial`` of jitter, capped at ``max_delay``.
+
+        Computed here rather than with tenacity's ``wait_exponential_jitter``, whose
+        ``initial`` argument is deprecated in tenacity 9 and absent as ``multiplier`` in 8.
+        """
+        initial = self._policy.initial_delay
+        try:
+            delay = initial * 2.0 ** (failed_attempts - 1)
+        except OverflowError:  # pragma: no cover - needs thousands of retries
+            delay = self._policy.max_delay
+        return max(0.0, min(delay + random.uniform(0, initial), self._policy.max_delay))  # noqa: S311
 
 
 async def call_with_retries(
@@ -138,7 +148,7 @@ async def _retry(
         wait=_Backoff(policy),
         retry=retry_if_exception(lambda exc: is_retryable(exc, safety)),
         sleep=anyio.sleep,
-        before_sleep=_log_retry(route, policy.max_retries + 1),
+        before_sleep=_before_retry(route, policy),
         reraise=True,
     )
     try:
@@ -160,12 +170,18 @@ async def _retry(
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
-def _log_retry(route: str, max_attempts: int) -> Callable[[RetryCallState], None]:
+def _before_retry(route: str, policy: RetryPolicy) -> Callable[[RetryCallState], None]:
+    """Log the retry about to happen and tell ``policy.on_retry``, if set."""
+    max_attempts = policy.max_retries + 1
+    on_retry = policy.on_retry
+
     def log(state: RetryCallState) -> None:
-        if not logger.isEnabledFor(logging.INFO):
-            return
         exc = state.outcome.exception() if state.outcome else None
         delay = state.next_action.sleep if state.next_action else 0.0
+        if on_retry is not None and exc is not None:
+            on_retry(RetryEvent(route, state.attempt_number + 1, exc, delay))
+        if not logger.isEnabledFor(logging.INFO):
+            return
         logger.info(
             "retrying %s in %.2f s (attempt %d of %d) after: %s",
             route,

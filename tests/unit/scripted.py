@@ -20,6 +20,7 @@ __all__ = [
     "NO_WAIT",
     "PARTNER_ID",
     "Script",
+    "Step",
     "failure",
     "ok",
     "scripted_client",

@@ -165,7 +165,11 @@ class LedgerCore:
         member = self.members_by_uid.get(uid)
         if member is None:
             raise business_error("INVALID_MEMBER", "Member does not exist.")
-        given = {name: fmt.text(params[name], name) for name in MEMBER_FIELDS if name in params}
+        given = {
+            name: fmt.text(params[name], name)
+            for name in MEMBER_FIELDS
+            if params.get(name) is not None
+        }
         for name, value in given.items():
             setattr(member, name, value)
         return member, bool(given)

@@ -44,7 +44,8 @@ class Transactions(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
-        p.merge_extra("query", query, extra_query)  # refuse clashes now, not at iteration
+        # Refuse clashes (start_index included) now, not in the middle of iterating.
+        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
 
         async def fetch(index: int) -> Page[Transaction]:
             call = make_call(

@@ -110,7 +110,7 @@ class Users(Resource):
                 "count": p.page_size("count", count),
             }
         )
-        p.merge_extra("query", query, extra_query)
+        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
 
         async def fetch(index: int) -> Page[User]:
             call = make_call(
@@ -147,7 +147,7 @@ class Users(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
-        p.merge_extra("query", query, extra_query)
+        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
 
         async def fetch(index: int) -> Page[Transaction]:
             call = make_call(

@@ -7,7 +7,8 @@ and refuses a cursor that does not advance; :class:`AsyncPaginator` does the fet
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Generic, TypeVar
 
 from .errors import PaginationError
@@ -63,12 +64,14 @@ class AsyncPaginator(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
-    async def _items(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+    async def _items(self) -> AsyncGenerator[T, None]:
+        # Close pages() when we are closed early, or trio warns it was never exhausted.
+        async with aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, with their ``total``, ``next_start_index`` and ``more``."""
         cursor: int | None = self.start_index
         while cursor is not None:
@@ -83,8 +86,13 @@ class AsyncPaginator(Generic[T]):
     async def collect(self, *, limit: int | None = None) -> list[T]:
         """Gather items into a list (all of them, or the first ``limit``). Mind memory."""
         items: list[T] = []
-        async for item in self:
-            if limit is not None and len(items) >= limit:
-                break
-            items.append(item)
+        if limit is not None and limit <= 0:
+            return items
+        async with aclosing(self._items()) as iterator:
+            async for item in iterator:
+                items.append(item)
+                # Stop as soon as we have enough: asking for one more item would fetch a
+                # page that is never used.
+                if limit is not None and len(items) >= limit:
+                    break
         return items

@@ -203,7 +203,8 @@ def to_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+    # `not timeout > 0` rather than `timeout <= 0`: NaN compares false both ways.
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ConfigurationError(
             f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}"
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "tests_aiohttp", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -27,6 +27,21 @@ def tests(session: nox.Session) -> None:
         *session.posargs,
     )
     session.run("coverage", "report", "--fail-under=85")
+
+
+@nox.session
+def tests_aiohttp(session: nox.Session) -> None:
+    """The socket-level tests again, on the aiohttp transport (asyncio only)."""
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest",
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+        "tests/integration",
+        *session.posargs,
+        env={"SHOPSOCIALLY_TEST_TRANSPORT": "aiohttp"},
+    )
 
 
 @nox.session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 import httpx
@@ -26,15 +26,24 @@ from .resources import Activities, Points, Redemptions, Returns, Transactions, U
 __all__ = ["ShopSociallyClient"]
 
 T = TypeVar("T")
+#: ``transport=`` by name: httpx's own (the default) or the fast aiohttp one.
+TransportName = Literal["httpx", "aiohttp"]
 
 
 class _SharedPool:
     """The ``httpx.AsyncClient`` shared by a client and every ``with_options()`` copy."""
 
     def __init__(
-        self, http: httpx.AsyncClient, *, owned: bool, parent: _SharedPool | None = None
+        self,
+        http: httpx.AsyncClient,
+        *,
+        owned: bool,
+        parent: _SharedPool | None = None,
+        direct: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.http = http
+        #: Our own aiohttp transport, when we built the client: sent through directly.
+        self.direct = direct
         self._owned = owned  # a borrowed client (or a copy's view) is not ours to close
         self._parent = parent
         self._closed = False
@@ -45,7 +54,7 @@ class _SharedPool:
 
     def borrow(self) -> _SharedPool:
         """A view for a copy: closing the view leaves the pool open; closing us closes both."""
-        return _SharedPool(self.http, owned=False, parent=self)
+        return _SharedPool(self.http, owned=False, parent=self, direct=self.direct)
 
     async def close(self) -> None:
         if self._closed:
@@ -72,8 +81,10 @@ class ShopSociallyClient:
     sends write bodies as form fields instead of JSON.
 
     Pass ``transport`` (e.g. ``httpx.MockTransport``) or a whole ``http_client`` to control
-    HTTP; a borrowed ``http_client`` is not closed by :meth:`aclose`. ``max_connections``
-    sizes the pool (keep it at least your concurrency).
+    HTTP; a borrowed ``http_client`` is not closed by :meth:`aclose`. ``transport="aiohttp"``
+    sends through aiohttp (the ``aiohttp`` extra; asyncio only): several times less CPU per
+    request, with the same timeouts, errors and retries. ``max_connections`` sizes the pool
+    (keep it at least your concurrency).
     """
 
     points: Points
@@ -94,7 +105,7 @@ class ShopSociallyClient:
         retry_policy: RetryPolicy | None = None,
         auth: httpx.Auth | None = None,
         body_encoding: str = "json",
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | TransportName | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
@@ -110,7 +121,8 @@ class ShopSociallyClient:
             body_encoding=body_encoding,
         )
         if http_client is None:
-            pool = _SharedPool(_new_http_client(transport, max_connections), owned=True)
+            http, direct = _new_http_client(transport, max_connections)
+            pool = _SharedPool(http, owned=True, direct=direct)
         else:
             pool = _SharedPool(http_client, owned=False)
         self._setup(config, pool, auth)
@@ -196,9 +208,10 @@ class ShopSociallyClient:
             )
         request = build_request(self._config, call)
         http, auth = self._pool.http, self._auth
+        direct = self._pool.direct if auth is None else None
 
         async def attempt(number: int) -> T:
-            response = await send_once(http, request, auth=auth, attempt=number)
+            response = await send_once(http, request, auth=auth, attempt=number, direct=direct)
             data = decode_envelope(
                 response.status_code, response.headers, response.content, response
             )
@@ -219,8 +232,9 @@ def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryP
 
 
 def _new_http_client(
-    transport: httpx.AsyncBaseTransport | None, max_connections: int
-) -> httpx.AsyncClient:
+    transport: httpx.AsyncBaseTransport | str | None, max_connections: int
+) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport | None]:
+    """The pool, and the transport to send through directly (the aiohttp one) if any."""
     if isinstance(max_connections, bool) or not isinstance(max_connections, int):
         raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
     if max_connections < 1:
@@ -232,4 +246,23 @@ def _new_http_client(
         max_keepalive_connections=max_connections,
         keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
     )
-    return httpx.AsyncClient(transport=transport, limits=limits, follow_redirects=False)
+    direct = None
+    if isinstance(transport, str):
+        transport = direct = _named_transport(transport, limits)
+    http = httpx.AsyncClient(transport=transport, limits=limits, follow_redirects=False)
+    return http, direct
+
+
+def _named_transport(name: str, limits: httpx.Limits) -> httpx.AsyncBaseTransport | None:
+    if name == "httpx":
+        return None  # httpx builds its own, with these limits
+    if name != "aiohttp":
+        raise ConfigurationError(f"transport must be 'httpx' or 'aiohttp', got {name!r}")
+    try:
+        from ._aiohttp import AiohttpTransport, check_asyncio
+    except ImportError:
+        raise ConfigurationError(
+            "transport='aiohttp' needs aiohttp: pip install 'shopsocially-async[aiohttp]'"
+        ) from None
+    check_asyncio()
+    return AiohttpTransport(limits=limits)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import functools
 import json
 import time
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ import attrs
 import httpx
 
 from . import errors
-from ._config import ClientConfig
+from ._config import ClientConfig, Credentials
 
 __all__ = [
     "Call",
@@ -84,13 +85,17 @@ def build_request(config: ClientConfig, call: Call) -> httpx.Request:
     url = config.base_url + call.path
     if call.query:
         url += "?" + urlencode(call.query)
-    headers = _headers(config, call)
+    headers = _base_headers(config.credentials)
     content: bytes | None = None
-    if call.body is not None:
-        content, headers["content-type"] = encode_body(call.body, config.body_encoding)
+    if call.body is not None or call.extra_headers:
+        headers = httpx.Headers(headers)  # a copy: the cached one is shared
+        if call.extra_headers:
+            headers.update(call.extra_headers)
+        if call.body is not None:
+            content, headers["content-type"] = encode_body(call.body, config.body_encoding)
     return httpx.Request(
         call.method,
-        url,
+        _parse_url(url),
         headers=headers,
         content=content,
         # httpx.Request built by hand carries no timeout unless told; the pool honours this.
@@ -98,13 +103,18 @@ def build_request(config: ClientConfig, call: Call) -> httpx.Request:
     )
 
 
-def _headers(config: ClientConfig, call: Call) -> dict[str, str]:
+# Parsing a URL is most of the cost of an httpx.Request, and clients call the same few URLs
+# (every award is POST /award) over and over. httpx.URL is immutable, so sharing is safe.
+_parse_url = functools.lru_cache(maxsize=1024)(httpx.URL)
+
+
+@functools.lru_cache(maxsize=64)
+def _base_headers(credentials: Credentials | None) -> httpx.Headers:
+    """The headers of every request; ``httpx.Request`` copies them, so sharing is safe."""
     headers = {"accept": "application/json", "user-agent": USER_AGENT}
-    if config.credentials is not None:
-        headers.update(config.credentials.headers())
-    if call.extra_headers:
-        headers.update(call.extra_headers)
-    return headers
+    if credentials is not None:
+        headers.update(credentials.headers())
+    return httpx.Headers(headers)
 
 
 def encode_body(body: Mapping[str, Any], encoding: str) -> tuple[bytes, str]:

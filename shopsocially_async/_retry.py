@@ -123,10 +123,10 @@ async def call_with_retries(
     route: str,
 ) -> T:
     """Run ``attempt(1)``, then retry per the policy; errors carry ``outcome_unknown``."""
-    outcome = _CallOutcome(is_write=is_write)
     try:
         return await attempt(1)
     except ShopSociallyError as exc:
+        outcome = _CallOutcome(is_write=is_write)  # only failed calls pay for the bookkeeping
         outcome.record(exc)
         if not (policy.max_retries and is_retryable(exc, safety)):
             outcome.finalize(exc)

@@ -34,11 +34,22 @@ async def send_once(
     *,
     auth: httpx.Auth | None,
     attempt: int,
+    direct: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.Response:
-    """Send ``request`` and read its body; map every transport failure to our errors."""
+    """Send ``request`` and read its body; map every transport failure to our errors.
+
+    ``direct`` is a transport that reads whole bodies itself (the aiohttp one, on a client
+    we own, with no auth hook): sending straight through it skips ``AsyncClient.send``'s
+    cookie, auth and redirect layers (none of which such a client uses), about 100 us of CPU.
+    """
     started = time.perf_counter()
     try:
-        response = await http.send(request, auth=auth) if auth else await http.send(request)
+        if direct is not None:
+            response = await direct.handle_async_request(request)
+        elif auth:
+            response = await http.send(request, auth=auth)
+        else:
+            response = await http.send(request)
     except httpx.TransportError as exc:
         raise _connection_error(exc, request) from exc
     except RuntimeError as exc:

@@ -1,0 +1,170 @@
+"""The fast transport: ``httpx.AsyncClient`` on top, aiohttp's connection pool underneath.
+
+Selected with ``ShopSociallyClient(..., transport="aiohttp")`` (the ``aiohttp`` extra).
+httpx's own transport spends several times more CPU per request than aiohttp's; keeping
+``httpx.AsyncClient`` as the core keeps every other part of the client (requests, auth hooks,
+responses, error mapping in :mod:`._transport`) identical on both transports.
+
+Why not ``httpx-aiohttp``: its exception map turns every ``aiohttp.ClientConnectionError``,
+including ``ServerDisconnectedError`` (the server dropped the connection *after* receiving
+the request), into ``httpx.ConnectTimeout``, which says "never sent": a dropped award would
+then be retried and could apply twice. Here every aiohttp failure becomes the httpx exception
+httpx's own transport raises for the same event:
+
+==========================================  =========================  ============
+aiohttp                                     httpx                      request sent
+==========================================  =========================  ============
+ClientProxyConnectionError                  ProxyError                 no
+ClientConnectorError (refused, DNS, TLS)    ConnectError               no
+ConnectionTimeoutError (pool or connect)    ConnectTimeout             no
+InvalidURL, NonHttpUrlClientError           UnsupportedProtocol        no
+SocketTimeoutError                          ReadTimeout                yes
+ServerDisconnectedError, ClientPayloadError RemoteProtocolError        yes
+ClientResponseError (malformed response)    RemoteProtocolError        yes
+any other ClientOSError / ClientError       ReadError                  yes
+==========================================  =========================  ============
+
+Timeouts follow the request's ``httpx.Timeout``: ``connect`` bounds connecting, ``read`` each
+socket read, ``pool`` waiting for a free connection (aiohttp has no write timeout). The pool
+holds ``limits.max_connections`` connections, kept idle for ``limits.keepalive_expiry``.
+Bodies are read whole before the response is returned (the client never streams).
+
+aiohttp runs only under asyncio: under trio the first request raises ConfigurationError.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import httpx
+import sniffio
+
+from ._config import DEFAULT_KEEPALIVE_EXPIRY
+from .errors import ConfigurationError
+
+__all__ = ["AiohttpTransport", "check_asyncio"]
+
+_TIMEOUT_KEYS = ("connect", "read", "pool")
+
+# Most specific first: the first match wins.
+_EXCEPTION_MAP: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
+    (aiohttp.ClientProxyConnectionError, httpx.ProxyError),
+    (aiohttp.ClientConnectorError, httpx.ConnectError),
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
+    (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientPayloadError, httpx.RemoteProtocolError),
+    (aiohttp.ClientResponseError, httpx.RemoteProtocolError),
+    (aiohttp.InvalidURL, httpx.UnsupportedProtocol),
+    (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
+    (aiohttp.ClientError, httpx.ReadError),
+)
+
+
+def check_asyncio(what: str = "transport='aiohttp'") -> None:
+    """Refuse to run aiohttp under anything but asyncio (trio has no aiohttp)."""
+    try:
+        library = sniffio.current_async_library()
+    except sniffio.AsyncLibraryNotFoundError:
+        return  # not inside an event loop yet: checked again at the first request
+    if library != "asyncio":
+        raise ConfigurationError(
+            f"{what} runs only under asyncio (aiohttp has no {library} support); "
+            "use the default transport under trio"
+        )
+
+
+def map_exception(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
+    """The httpx exception httpx's own transport raises for the same failure."""
+    kind: type[httpx.TransportError] = httpx.ReadError
+    for aiohttp_kind, httpx_kind in _EXCEPTION_MAP:
+        if isinstance(exc, aiohttp_kind):
+            kind = httpx_kind
+            break
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        message = "Server disconnected without sending a response."
+    return kind(message, request=request)
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncBaseTransport`` sending through one ``aiohttp.ClientSession``."""
+
+    def __init__(self, *, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits(keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY)
+        self._max_connections = limits.max_connections or 0  # aiohttp: 0 is unlimited
+        # httpx's None means "never expire"; aiohttp needs a number.
+        expiry = limits.keepalive_expiry
+        self._keepalive_expiry = 3600.0 if expiry is None else expiry
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
+        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        check_asyncio()
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections,
+            limit_per_host=0,
+            keepalive_timeout=self._keepalive_expiry,
+            ssl=httpx.create_ssl_context(),
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,  # httpx decodes Content-Encoding itself
+            cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
+            timeout=aiohttp.ClientTimeout(total=None),
+        )
+        return self._session
+
+    def _timeout(self, request: httpx.Request) -> aiohttp.ClientTimeout:
+        settings: dict[str, float | None] = request.extensions.get("timeout", {})
+        key = tuple(settings.get(name) for name in _TIMEOUT_KEYS)
+        timeout = self._timeouts.get(key)
+        if timeout is None:
+            connect, read, pool = key
+            timeout = self._timeouts[key] = aiohttp.ClientTimeout(
+                total=None, connect=pool, sock_connect=connect, sock_read=read
+            )
+        return timeout
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._session or self._open_session()
+        data: Any
+        try:
+            data = request.content or None
+        except httpx.RequestNotRead:  # a streamed body: let aiohttp frame it
+            data = request.stream
+            request.headers.pop("transfer-encoding", None)
+        try:
+            async with session.request(
+                request.method,
+                str(request.url),
+                headers=request.headers.multi_items(),
+                data=data,
+                allow_redirects=False,
+                timeout=self._timeout(request),
+                compress=None,
+            ) as response:
+                body = await response.read()
+        except aiohttp.ClientError as exc:
+            raise map_exception(exc, request) from exc
+        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        if response.reason:
+            extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
+        return httpx.Response(
+            response.status,
+            headers=response.raw_headers,
+            content=body,
+            request=request,
+            extensions=extensions,
+        )
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()

@@ -1,0 +1,242 @@
+"""Typed usage of the public API: checked by ``mypy --strict``, never run by pytest.
+
+Every public method appears with an explicitly annotated result, so a change to a
+signature or a return type that would break users' type-checked code breaks this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import date
+from decimal import Decimal
+
+import httpx
+
+import shopsocially_async
+from shopsocially_async import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    Activity,
+    AsyncPaginator,
+    ExpirationScheduleEntry,
+    LastAwardTransaction,
+    Page,
+    Redemption,
+    RetryEvent,
+    RetryPolicy,
+    ShopSociallyClient,
+    Transaction,
+    User,
+    errors,
+    parse_retry_after,
+)
+
+JAN = date(2024, 1, 1)
+FEB = date(2024, 2, 1)
+
+
+def construct() -> list[ShopSociallyClient]:
+    """Every documented way to build a client."""
+
+    def count_retry(event: RetryEvent) -> None:
+        route: str = event.route
+        attempt: int = event.attempt
+        delay: float = event.delay
+        error: BaseException = event.error
+        del route, attempt, delay, error
+
+    class Bearer(httpx.Auth):
+        def auth_flow(
+            self, request: httpx.Request
+        ) -> Generator[httpx.Request, httpx.Response, None]:
+            request.headers["Authorization"] = "Bearer t"
+            yield request
+
+    policy = RetryPolicy(
+        max_retries=3, initial_delay=0.5, max_delay=8.0, max_retry_after=60.0, on_retry=count_retry
+    )
+    return [
+        ShopSociallyClient(),
+        ShopSociallyClient("partner", "key"),
+        ShopSociallyClient(
+            partner_id="partner",
+            api_key="key",
+            base_url=DEFAULT_BASE_URL,
+            timeout=10.0,
+            max_retries=DEFAULT_MAX_RETRIES,
+            retry_policy=policy,
+            body_encoding="form",
+            max_connections=64,
+        ),
+        ShopSociallyClient(timeout=DEFAULT_TIMEOUT, auth=Bearer()),
+        ShopSociallyClient("p", "k", transport=httpx.MockTransport(lambda r: httpx.Response(200))),
+        ShopSociallyClient("p", "k", http_client=httpx.AsyncClient()),
+    ]
+
+
+async def lifecycle() -> None:
+    """Context manager, properties, with_options, aclose."""
+    async with ShopSociallyClient("p", "k") as client:
+        copy: ShopSociallyClient = client.with_options(max_retries=0, timeout=httpx.Timeout(5.0))
+        copy2: ShopSociallyClient = client.with_options(retry_policy=RetryPolicy(), timeout=3)
+        base_url: str = client.base_url
+        retries: int = client.max_retries
+        timeout: httpx.Timeout = client.timeout
+        closed: bool = client.is_closed
+        await copy.aclose()
+        await copy2.aclose()
+        del base_url, retries, timeout, closed
+
+
+async def points(client: ShopSociallyClient) -> None:
+    """client.points and client.returns."""
+    awarded: Transaction = await client.points.award(
+        user_email="a@example.com",
+        activity_id="made_a_purchase",
+        points_passed=Decimal("120.50"),
+        order_id="A-1001",
+        extra_body={"source": "pos"},
+        extra_query={"debug": 1},
+        extra_headers={"x-request-id": "r1"},
+    )
+    plain: Transaction = await client.points.award(user_email="a@example.com", activity_id="review")
+    redeemed: Transaction = await client.points.redeem(
+        user_email="a@example.com", redemption_id="gift-10"
+    )
+    deducted: Transaction = await client.points.deduct(
+        user_email="a@example.com", points_passed=50, reason="fraud"
+    )
+    returned: Transaction = await client.returns.create(order_id="A-1001")
+    partial: Transaction = await client.returns.create(
+        order_id="A-1001",
+        returned_amount=19.99,
+        extra_body={"returned_product_id": "sku-1", "quantity": 1},
+    )
+    points_now: int | None = deducted.available_points
+    coupon: str | None = redeemed.coupon_code
+    del awarded, plain, returned, partial, points_now, coupon
+
+
+async def transactions(client: ShopSociallyClient) -> None:
+    """client.transactions and paginators."""
+    pager: AsyncPaginator[Transaction] = client.transactions.list(
+        from_date=JAN, to_date=FEB, points_status=["approved", "auto_approved"], start_index=100
+    )
+    one_status: AsyncPaginator[Transaction] = client.transactions.list(
+        from_date=JAN, to_date=FEB, points_status="pending"
+    )
+    async for tx in pager:
+        tx_id: str | None = tx.id
+        del tx_id
+    async for page in one_status.pages():
+        items: tuple[Transaction, ...] = page.items
+        total: int | None = page.total
+        cursor: int | None = page.next_start_index
+        more: bool | None = page.more
+        start: int = page.start_index
+        del items, total, cursor, more, start
+    first: Page[Transaction] = await pager.first_page()
+    some: list[Transaction] = await pager.collect(limit=10)
+    resume_from: int = pager.start_index
+    fetched: Transaction = await client.transactions.get("tx-1")
+    del first, some, resume_from, fetched
+
+
+async def users(client: ShopSociallyClient) -> None:
+    """client.users."""
+    created: User = await client.users.create(
+        first_name="Ann",
+        last_name="Lee",
+        email="a@example.com",
+        uid="u1",
+        gender="female",
+        profile_image_url="https://example.com/a.png",
+        loyalty_level_id="gold",
+    )
+    updated: User = await client.users.update("u1", loyalty_level_id="silver")
+    fetched: User = await client.users.get("a@example.com")
+    members: AsyncPaginator[User] = client.users.list(
+        from_date=JAN, to_date=FEB, filter_by="last_activity_date", start_index=0, count=500
+    )
+    history: AsyncPaginator[Transaction] = client.users.transactions(
+        "a@example.com", from_date=JAN, to_date=FEB, points_status=["expired"], start_index=0
+    )
+    schedule: tuple[ExpirationScheduleEntry, ...] = fetched.expiration_schedule
+    last: LastAwardTransaction | None = fetched.last_award_transaction
+    async for member in members:
+        email: str | None = member.user_email
+        del email
+    del created, updated, history, schedule, last
+
+
+async def configuration(client: ShopSociallyClient) -> None:
+    """client.activities and client.redemptions."""
+    activities: list[Activity] = await client.activities.list()
+    activity: Activity = await client.activities.get("review")
+    new_activity: Activity = await client.activities.create(
+        activity_id="review",
+        activity_name="Write a review",
+        activity_description="Review a product",
+        activity_type="fixed",
+        max_award_frequency=1,
+        max_award_frequency_interval="week",
+        approval_method="immediate",
+        points_per_activity=10,
+    )
+    changed: Activity = await client.activities.update("review", is_active=False)
+    redemptions: list[Redemption] = await client.redemptions.list()
+    redemption: Redemption = await client.redemptions.get("gift-10")
+    new_redemption: Redemption = await client.redemptions.create(
+        redemption_id="gift-10",
+        redemption_name="$10 gift card",
+        allowed_redeem_points=1000,
+        redemption_value=Decimal("10"),
+        giftcard_description="Ten dollars",
+        terms_and_conds_text="One per order",
+        giftcard_coupon_codes=["C1", "C2"],
+        coupon_expiry=date(2030, 1, 31),
+    )
+    renamed: Redemption = await client.redemptions.update("gift-10", redemption_name="$10 card")
+    value: Decimal | None = redemption.redemption_value
+    del activities, activity, new_activity, changed, redemptions, new_redemption, renamed, value
+
+
+async def error_handling(client: ShopSociallyClient) -> None:
+    """The error attributes users branch on."""
+    try:
+        await client.points.award(user_email="a@example.com", activity_id="p", order_id="A-1")
+    except errors.DuplicateOrderError as exc:
+        replay: bool = exc.replay
+        del replay
+    except errors.RateLimitError as exc:
+        wait: float | None = exc.retry_after
+        del wait
+    except errors.APIError as exc:
+        status: int = exc.status_code
+        code: str | None = exc.error_code
+        message: str = exc.message
+        response: httpx.Response | None = exc.response
+        del status, code, message, response
+    except errors.APIConnectionError as exc:
+        sent: bool = exc.request_sent
+        request: httpx.Request = exc.request
+        del sent, request
+    except errors.ResponseValidationError as exc:
+        path: str | None = exc.path
+        del path
+    except errors.ShopSociallyError as exc:
+        unknown: bool = exc.outcome_unknown
+        del unknown
+    invalid: type[ValueError] = errors.InvalidArgumentError
+    config: type[ValueError] = errors.ConfigurationError
+    closed: type[RuntimeError] = errors.ClientClosedError
+    del invalid, config, closed
+
+
+def module_level() -> None:
+    """Top-level helpers and constants."""
+    delay: float | None = parse_retry_after({"retry-after": "3"})
+    version: str = shopsocially_async.__version__
+    statuses: object = shopsocially_async.POINTS_STATUS_VALUES
+    del delay, version, statuses

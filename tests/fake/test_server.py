@@ -1,0 +1,112 @@
+"""The fake served over real loopback sockets by uvicorn on its own thread."""
+
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from shopsocially_async.testing import FakeShopSocially, Fault
+
+from .conftest import AUTH
+
+pytestmark = pytest.mark.anyio
+BOB = "bob@shopsocially.com"
+AWARD = {"user_email": BOB, "activity_id": "made_a_purchase", "points_passed": 1}
+
+
+def port_of(base_url: str) -> int:
+    """The port in a base URL."""
+    port = urlsplit(base_url).port
+    assert port is not None
+    return port
+
+
+def accepts_connections(port: int) -> bool:
+    """Whether something listens on the loopback port."""
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def test_serves_requests_over_a_real_socket(fake: FakeShopSocially) -> None:
+    """A request over TCP works, percent-encoded paths included, and the server stops after."""
+    async with fake.serve() as base_url:
+        assert base_url.startswith("http://127.0.0.1:")
+        assert base_url.endswith("/v2/loyalty")
+        async with httpx.AsyncClient(base_url=base_url, headers=AUTH) as client:
+            response = await client.get("/users/bob%40shopsocially.com")
+            assert response.status_code == 200
+            assert response.json()["data"]["available_points"] == 1000
+            assert (await client.post("/award", data=AWARD)).json()["data"]["points"] == 2
+    assert not accepts_connections(port_of(base_url))
+
+
+async def test_drop_before_is_a_real_disconnect_and_not_applied(fake: FakeShopSocially) -> None:
+    """The client sees the connection close with no response; nothing was written."""
+    fake.inject(Fault("drop_before", route="POST /award", times=1))
+    async with (
+        fake.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, headers=AUTH) as client,
+    ):
+        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            await client.post("/award", json=AWARD, headers={"x-fake-op-id": "d1"})
+        assert fake.applied_count("d1") == 0
+        assert (await client.get("/activities")).status_code == 200  # the pool recovers
+    assert fake.member(BOB).available_points == 1000
+
+
+async def test_drop_after_is_a_real_disconnect_and_applied(fake: FakeShopSocially) -> None:
+    """The write is committed, then the connection closes with no response."""
+    fake.inject(Fault("drop_after", route="POST /award", times=1))
+    async with (
+        fake.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, headers=AUTH) as client,
+    ):
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/award", json=AWARD, headers={"x-fake-op-id": "d2"})
+        assert fake.applied_count("d2") == 1
+    assert fake.member(BOB).available_points == 1002
+    fake.check_ledger()
+
+
+async def test_timeout_after_times_out_the_client_but_applies(fake: FakeShopSocially) -> None:
+    """The response is held past the client's timeout; the write is already in."""
+    fake.inject(Fault("timeout_after", route="POST /award", latency=10, times=1))
+    started = time.monotonic()
+    async with fake.serve() as base_url:
+        async with httpx.AsyncClient(base_url=base_url, headers=AUTH, timeout=0.3) as client:
+            with pytest.raises(httpx.ReadTimeout):
+                await client.post("/award", json=AWARD, headers={"x-fake-op-id": "t1"})
+        assert fake.applied_count("t1") == 1
+    assert time.monotonic() - started < 5  # the held response did not hold up shutdown
+
+
+async def serve_then_fail(fake: FakeShopSocially, ports: list[int]) -> None:
+    """Start serving, note the port, and raise inside the block."""
+    async with fake.serve() as base_url:
+        ports.append(port_of(base_url))
+        raise LookupError("boom")
+
+
+async def test_server_stops_when_the_body_raises(fake: FakeShopSocially) -> None:
+    """An exception inside ``serve()`` still shuts the server down and propagates."""
+    ports: list[int] = []
+    with pytest.raises(LookupError, match="boom"):
+        await serve_then_fail(fake, ports)
+    assert not accepts_connections(ports[0])
+
+
+async def test_two_servers_get_different_ports() -> None:
+    """Port 0 lets the OS pick, so fakes can run side by side."""
+    first, second = FakeShopSocially(), FakeShopSocially(partner_id="other")
+    async with first.serve() as one, second.serve() as two:
+        assert port_of(one) != port_of(two)
+        async with httpx.AsyncClient(
+            headers={"partner-id": "other", "api-key": "test-api-key"}
+        ) as client:
+            assert (await client.get(f"{two}/activities")).status_code == 200
+            assert (await client.get(f"{one}/activities")).status_code == 401

@@ -1,0 +1,69 @@
+"""Bulk jobs: many writes with bounded concurrency and a rate limit; resumable exports.
+
+Writes stream one :class:`BulkResult` per input as calls complete; a failure never stops
+the batch, and memory stays bounded however many inputs there are::
+
+    from shopsocially_async import ShopSociallyClient, bulk
+
+    async with ShopSociallyClient(max_connections=32) as client:
+        inputs = ({"user_email": e, "activity_id": "signup"} for e in emails)
+        async with bulk.award_many(client, inputs, concurrency=32, rate=20) as run:
+            async for result in run:
+                if not result.ok:
+                    print(result.input, result.error, result.outcome_unknown)
+        print(run.counters.succeeded, run.counters.failed, run.counters.retries)
+
+Exports write JSON lines or CSV and a checkpoint after every page, so an interrupted export
+resumes where it stopped, neither duplicating nor skipping records::
+
+    await bulk.export_transactions(client, "tx.jsonl", from_date=d1, to_date=d2, resume=True)
+
+Keep the client's ``max_connections`` at least the ``concurrency`` (the default pool is 100).
+"""
+
+from __future__ import annotations
+
+from ._counters import RunCounters
+from ._export import (
+    Checkpoint,
+    CheckpointMismatchError,
+    ExportFormat,
+    export_transactions,
+    export_users,
+)
+from ._inputs import AwardInput, DeductInput, RedeemInput, ReturnInput
+from ._limiter import RateLimiter
+from ._writes import (
+    DEFAULT_CONCURRENCY,
+    BulkResult,
+    BulkRun,
+    award_many,
+    counting_retries,
+    deduct_many,
+    redeem_many,
+    returns_many,
+    run_many,
+)
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "AwardInput",
+    "BulkResult",
+    "BulkRun",
+    "Checkpoint",
+    "CheckpointMismatchError",
+    "DeductInput",
+    "ExportFormat",
+    "RateLimiter",
+    "RedeemInput",
+    "ReturnInput",
+    "RunCounters",
+    "award_many",
+    "counting_retries",
+    "deduct_many",
+    "export_transactions",
+    "export_users",
+    "redeem_many",
+    "returns_many",
+    "run_many",
+]

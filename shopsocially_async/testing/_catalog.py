@@ -11,7 +11,7 @@ echoes (``"10"``); a leading ``$`` is accepted and dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -121,16 +121,42 @@ def coerce(params: Mapping[str, object], fields: Mapping[str, Coercer]) -> dict[
     return values
 
 
+def _loose_activity(activity_id: str) -> dict[str, object]:
+    name = activity_id.replace("_", " ").title()
+    return {
+        "activity_name": name,
+        "activity_description": f"Earn points: {name}.",
+        "activity_type": "fixed",
+        "max_award_frequency": 1000,
+        "max_award_frequency_interval": "day",
+        "approval_method": "immediate",
+    }
+
+
+def _loose_redemption(redemption_id: str, now: datetime) -> dict[str, object]:
+    return {
+        "redemption_name": redemption_id.replace("_", " ").title(),
+        "is_active": True,
+        "giftcard_description": "",
+        "terms_and_conds_text": "",
+        "coupon_codes": [],
+        "coupon_expiry": (now + timedelta(days=365)).date(),
+    }
+
+
 def new_activity(
-    params: Mapping[str, object],
-    record_id: str,
-    now: datetime,
-    required: tuple[str, ...] = ACTIVITY_REQUIRED,
+    params: Mapping[str, object], record_id: str, now: datetime, *, strict: bool = True
 ) -> Activity:
-    """Build an activity from create parameters (required ones checked first)."""
-    require(params, required)
-    values = {**ACTIVITY_DEFAULTS, **coerce(params, ACTIVITY_FIELDS)}
+    """Build an activity from create parameters.
+
+    ``strict`` (the API) requires the reference's mandatory fields; otherwise (Python helpers,
+    seeding) only ``activity_id`` is needed and the rest defaults to a fixed, immediate activity
+    awardable 1,000 times a day.
+    """
+    require(params, ACTIVITY_REQUIRED if strict else ("activity_id",))
     activity_id = fmt.text(params["activity_id"], "activity_id")
+    loose = {} if strict else _loose_activity(activity_id)
+    values = {**ACTIVITY_DEFAULTS, **loose, **coerce(params, ACTIVITY_FIELDS)}
     return Activity(
         id=record_id,
         activity_id=activity_id,
@@ -141,15 +167,18 @@ def new_activity(
 
 
 def new_redemption(
-    params: Mapping[str, object],
-    record_id: str,
-    now: datetime,
-    required: tuple[str, ...] = REDEMPTION_REQUIRED,
+    params: Mapping[str, object], record_id: str, now: datetime, *, strict: bool = True
 ) -> Redemption:
-    """Build a redemption option from create parameters (required ones checked first)."""
-    require(params, required)
-    values = {**REDEMPTION_DEFAULTS, **coerce(params, REDEMPTION_FIELDS)}
+    """Build a redemption option from create parameters.
+
+    Not ``strict``, only the id, points and value are needed: the option is active, with an
+    empty pool, expiring in a year.
+    """
+    loose_required = ("redemption_id", "allowed_redeem_points", "redemption_value")
+    require(params, REDEMPTION_REQUIRED if strict else loose_required)
     redemption_id = fmt.text(params["redemption_id"], "redemption_id")
+    loose = {} if strict else _loose_redemption(redemption_id, now)
+    values = {**REDEMPTION_DEFAULTS, **loose, **coerce(params, REDEMPTION_FIELDS)}
     return Redemption(
         id=record_id,
         redemption_id=redemption_id,

@@ -12,7 +12,7 @@ import contextlib
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import TypeVar
 
 import attrs
@@ -217,11 +217,10 @@ class FakeShopSocially:
         **extra: object,
     ) -> Activity:
         """Configure an activity (defaults: fixed, 1 point, immediate, 1000 a day)."""
-        name = activity_name or activity_id.replace("_", " ").title()
         params: dict[str, object] = {
             "activity_id": activity_id,
-            "activity_name": name,
-            "activity_description": activity_description or f"Earn points: {name}.",
+            "activity_name": activity_name,
+            "activity_description": activity_description,
             "activity_type": activity_type,
             "points_per_activity": points_per_activity,
             "bonus_multiplier": bonus_multiplier,
@@ -232,7 +231,7 @@ class FakeShopSocially:
             **extra,
         }
         with self._lock:
-            return _copy(self._state.create_activity(params, required=("activity_id",)))
+            return _copy(self._state.create_activity(params, strict=False))
 
     def add_redemption(
         self,
@@ -254,16 +253,11 @@ class FakeShopSocially:
             "giftcard_coupon_codes": list(giftcard_coupon_codes),
             "is_active": is_active,
             "redemption_name": redemption_name or f"${redemption_value} Gift Card",
-            "coupon_expiry": coupon_expiry or (self.now() + timedelta(days=365)).date(),
-            "giftcard_description": "",
-            "terms_and_conds_text": "",
-            "redemption_instructions": "",
+            "coupon_expiry": coupon_expiry,
             **extra,
         }
         with self._lock:
-            return _copy_redemption(
-                self._state.create_redemption(params, required=("redemption_id",))
-            )
+            return _copy_redemption(self._state.create_redemption(params, strict=False))
 
     def seed(
         self,

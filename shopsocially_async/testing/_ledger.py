@@ -186,12 +186,10 @@ class LedgerCore:
         return next((t for t in reversed(entries) if t.transaction_type == "award"), None)
 
     # -- catalog ---------------------------------------------------------------------------
-    def create_activity(
-        self, params: Mapping[str, object], required: tuple[str, ...] = catalog.ACTIVITY_REQUIRED
-    ) -> Activity:
+    def create_activity(self, params: Mapping[str, object], *, strict: bool = True) -> Activity:
         """Add an activity; an ``activity_id`` already taken is refused."""
         now = self.clock()
-        activity = catalog.new_activity(params, self.ids.object_id(now), now, required)
+        activity = catalog.new_activity(params, self.ids.object_id(now), now, strict=strict)
         if activity.activity_id in self.activities:
             raise unknown_reference(f"Activity {activity.activity_id} already exists.")
         self.activities[activity.activity_id] = activity
@@ -202,12 +200,10 @@ class LedgerCore:
         catalog.apply_update(activity, params, catalog.ACTIVITY_FIELDS)
         activity.updated_at = self.clock()
 
-    def create_redemption(
-        self, params: Mapping[str, object], required: tuple[str, ...] = catalog.REDEMPTION_REQUIRED
-    ) -> Redemption:
+    def create_redemption(self, params: Mapping[str, object], *, strict: bool = True) -> Redemption:
         """Add a redemption option; a ``redemption_id`` already taken is refused."""
         now = self.clock()
-        redemption = catalog.new_redemption(params, self.ids.object_id(now), now, required)
+        redemption = catalog.new_redemption(params, self.ids.object_id(now), now, strict=strict)
         if redemption.redemption_id in self.redemptions:
             raise unknown_reference(f"Redemption {redemption.redemption_id} already exists.")
         self.redemptions[redemption.redemption_id] = redemption

@@ -138,11 +138,6 @@ DEFAULT_ACTIVITIES: tuple[Mapping[str, object], ...] = (
         "max_award_frequency_interval": "day",
     },
 )
-_ACTIVITY_DEFAULTS: Mapping[str, object] = {
-    "activity_type": "fixed",
-    "approval_method": "immediate",
-    "activity_description": "Earn points.",
-}
 DEFAULT_REWARDS = (
     ("$5_gift_card", 500, "5"),
     ("$10_gift_card", 1000, "10"),
@@ -164,12 +159,12 @@ def seed_state(
     rng = random.Random(rng_seed)
     for spec in DEFAULT_ACTIVITIES if activities is None else activities:
         if spec["activity_id"] not in state.activities:
-            state.create_activity({**_ACTIVITY_DEFAULTS, **spec}, required=("activity_id",))
+            state.create_activity(spec, strict=False)
     for spec in (
         _default_rewards(rng, members + transactions) if redemptions is None else redemptions
     ):
         if spec["redemption_id"] not in state.redemptions:
-            state.create_redemption(spec, required=("redemption_id",))
+            state.create_redemption(spec, strict=False)
     now, first = state.clock(), len(state.members) + 1
     ages = sorted((rng.randrange(2 * YEAR) for _ in range(members)), reverse=True)
     added = [

@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from typing import Generic, TypeVar
 
+from ._prefetch import prefetching_pages
 from .errors import PaginationError
 from .models.page import Page
 
@@ -48,18 +49,25 @@ class AsyncPaginator(Generic[T]):
     pager.pages()``.
 
     Nothing is requested until iteration starts, and only the current page is held in
-    memory. Each iteration starts again from ``start_index``; to resume a long sync from a
-    checkpoint, pass the last page's ``next_start_index`` as ``start_index`` to a new call.
+    memory (plus up to ``prefetch`` pages fetched ahead, see :mod:`._prefetch`). Each
+    iteration starts again from ``start_index``; to resume a long sync from a checkpoint,
+    pass the last page's ``next_start_index`` as ``start_index`` to a new call.
 
     >>> async for tx in client.transactions.list(from_date=d1, to_date=d2):  # doctest: +SKIP
     ...     print(tx.id, tx.points)
     """
 
     def __init__(
-        self, fetch_page: Callable[[int], Awaitable[Page[T]]], *, start_index: int
+        self,
+        fetch_page: Callable[[int], Awaitable[Page[T]]],
+        *,
+        start_index: int,
+        prefetch: int = 0,
     ) -> None:
         self._fetch_page = fetch_page
         self.start_index = start_index
+        #: Pages fetched ahead while the caller consumes the current one (0: none).
+        self.prefetch = prefetch
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -73,6 +81,14 @@ class AsyncPaginator(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, with their ``total``, ``next_start_index`` and ``more``."""
+        if self.prefetch > 0:
+            ahead = prefetching_pages(
+                self._fetch_page, self.start_index, self.prefetch, next_start_index
+            )
+            async with aclosing(ahead) as pages:
+                async for page in pages:
+                    yield page
+            return
         cursor: int | None = self.start_index
         while cursor is not None:
             page = await self._fetch_page(cursor)

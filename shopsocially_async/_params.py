@@ -133,6 +133,13 @@ def start_index(value: object) -> int:
     return value
 
 
+def prefetch(value: object) -> int:
+    """Pages to fetch ahead of the caller: 0 (sequential) up to 64."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
+        raise InvalidArgumentError(f"prefetch must be a whole number from 0 to 64, got {value!r}")
+    return value
+
+
 def coupon_codes(value: object) -> str:
     """A list of one-time codes, sent comma-separated (so a code may not contain a comma)."""
     if isinstance(value, str) or not isinstance(value, Iterable):

@@ -26,10 +26,14 @@ class Transactions(Resource):
         to_date: date,
         points_status: p.PointsStatus | Iterable[p.PointsStatus] | None = None,
         start_index: int = 0,
+        prefetch: int = 0,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Transaction]:
         """Every transaction between two dates (``GET /transactions``), lazily, page by page.
+
+        ``prefetch=N`` fetches up to N pages ahead while you consume the current one (same
+        order, same cursor checks): several times faster when each page waits on latency.
 
         >>> async for tx in client.transactions.list(  # doctest: +SKIP
         ...     from_date=date(2024, 1, 1), to_date=date(2024, 1, 31), points_status=["approved"]
@@ -57,7 +61,9 @@ class Transactions(Resource):
             )
             return await self._send(call, decode)
 
-        return AsyncPaginator(fetch, start_index=p.start_index(start_index))
+        return AsyncPaginator(
+            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
+        )
 
     async def get(
         self,

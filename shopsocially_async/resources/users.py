@@ -94,12 +94,14 @@ class Users(Resource):
         to_date: date,
         filter_by: p.FilterBy | None = None,
         start_index: int = 0,
+        prefetch: int = 0,
         count: int = 100,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[User]:
         """Members enrolled (or active, with ``filter_by="last_activity_date"``) between two
-        dates (``GET /users``), ``count`` per page (1 to 1000).
+        dates (``GET /users``), ``count`` per page (1 to 1000). ``prefetch=N`` fetches up to
+        N pages ahead while you consume the current one (as ``transactions.list``).
         """
         start, end = p.date_range(from_date, to_date)
         query = p.compact(
@@ -122,7 +124,9 @@ class Users(Resource):
             )
             return await self._send(call, decode)
 
-        return AsyncPaginator(fetch, start_index=p.start_index(start_index))
+        return AsyncPaginator(
+            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
+        )
 
     def transactions(
         self,
@@ -132,11 +136,12 @@ class Users(Resource):
         to_date: date,
         points_status: p.PointsStatus | Iterable[p.PointsStatus] | None = None,
         start_index: int = 0,
+        prefetch: int = 0,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[Transaction]:
         """One member's transactions between two dates
-        (``GET /users/{user_email}/transactions``).
+        (``GET /users/{user_email}/transactions``); ``prefetch`` as ``transactions.list``.
         """
         path = _user_path(user_email) + "/transactions"
         start, end = p.date_range(from_date, to_date)
@@ -160,7 +165,9 @@ class Users(Resource):
             )
             return await self._send(call, decode)
 
-        return AsyncPaginator(fetch, start_index=p.start_index(start_index))
+        return AsyncPaginator(
+            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
+        )
 
 
 def _user_path(user_email: str) -> str:

@@ -25,6 +25,7 @@ from ._records import Activity, Member, Redemption, Transaction, balance_effect
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+REJECTED = ("rejected", "auto_rejected")
 MEMBER_FIELDS = ("first_name", "last_name", "gender", "profile_image_url", "loyalty_level_id")
 
 
@@ -109,6 +110,7 @@ class LedgerCore:
         self.chronological: list[Transaction] = []
         self.history: dict[str, list[Transaction]] = {}
         self.orders: dict[str, Order] = {}
+        self.counted_awards: dict[tuple[str, str], list[Transaction]] = {}
 
     # -- members ---------------------------------------------------------------------------
     def member(self, email: str) -> Member:
@@ -239,6 +241,9 @@ class LedgerCore:
         self.transactions[txn.id] = txn
         _insort(self.chronological, txn, _chronological)
         _insort(self.history[txn.member_key], txn, _chronological)
+        if txn.transaction_type == "award":
+            counted = self.counted_awards.setdefault((txn.member_key, txn.activity_id or ""), [])
+            _insort(counted, txn, _chronological)
         member.available_points += balance_effect(txn)
         member.last_activity_at = max(member.last_activity_at, txn.created_at)
 
@@ -247,6 +252,18 @@ class LedgerCore:
         txn.points_status = status
         txn.updated_at = now
         self.members[txn.member_key].available_points += balance_effect(txn) - before
+        if txn.transaction_type == "award" and status in REJECTED:
+            self.counted_awards[(txn.member_key, txn.activity_id or "")].remove(txn)
+
+    def awards_between(
+        self, member: Member, activity_id: str, start: datetime, end: datetime
+    ) -> int:
+        """How many of the member's awards for the activity, rejected ones aside, fall in
+        ``[start, end]`` (what ``max_award_frequency`` counts)."""
+        counted = self.counted_awards.get((member.email.lower(), activity_id), [])
+        low = bisect.bisect_left(counted, (start, ""), key=_chronological)
+        high = bisect.bisect_right(counted, (end, "~"), key=_chronological)
+        return high - low
 
     def approve(self, transaction_id: str, approved_by: str = "admin") -> Transaction:
         """Approve a ``pending`` award (points become available) or a ``pending_deduction``."""

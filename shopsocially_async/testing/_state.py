@@ -66,7 +66,11 @@ class LoyaltyState(LedgerCore):
             raise business_error(
                 "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."
             )
-        if self._awards_in_window(member, activity, now) >= activity.max_award_frequency:
+        start = window_start(activity.max_award_frequency_interval, now)
+        if (
+            self.awards_between(member, activity.activity_id, start, now)
+            >= activity.max_award_frequency
+        ):
             raise business_error("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
         multiplier = (
             activity.bonus_multiplier
@@ -90,18 +94,6 @@ class LoyaltyState(LedgerCore):
         if activity.activity_type == "bonus_multiplier" and amount is None:
             raise missing_parameters(["points_passed"])
         return activity
-
-    def _awards_in_window(self, member: Member, activity: Activity, now: datetime) -> int:
-        start = window_start(activity.max_award_frequency_interval, now)
-        entries = self.history[member.email.lower()]
-        return sum(
-            1
-            for t in entries
-            if t.transaction_type == "award"
-            and t.activity_id == activity.activity_id
-            and t.created_at >= start
-            and t.points_status not in ("rejected", "auto_rejected")
-        )
 
     def _award_entry(
         self,

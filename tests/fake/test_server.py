@@ -110,3 +110,16 @@ async def test_two_servers_get_different_ports() -> None:
         ) as client:
             assert (await client.get(f"{two}/activities")).status_code == 200
             assert (await client.get(f"{one}/activities")).status_code == 401
+
+
+async def test_small_responses_are_not_held_by_nagle(fake: FakeShopSocially) -> None:
+    """Sequential requests take milliseconds, not the ~40 ms of a delayed ACK each."""
+    async with (
+        fake.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, headers=AUTH) as client,
+    ):
+        await client.get("/activities")
+        started = time.monotonic()
+        for _ in range(60):
+            await client.get("/activities")
+        assert time.monotonic() - started < 1.2

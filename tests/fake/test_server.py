@@ -123,3 +123,12 @@ async def test_small_responses_are_not_held_by_nagle(fake: FakeShopSocially) -> 
         for _ in range(60):
             await client.get("/activities")
         assert time.monotonic() - started < 1.2
+
+
+def test_uvicorn_settings() -> None:
+    """No lifespan, no access log, keep-alive beyond clients' 5 s, the abortable protocol."""
+    from shopsocially_async.testing._server import AbortableH11Protocol, make_config
+
+    config = make_config(FakeShopSocially().app, "127.0.0.1", 0, log_level="warning", quiet=True)
+    assert (config.lifespan, config.access_log, config.http) == ("off", False, AbortableH11Protocol)
+    assert config.timeout_keep_alive >= 5

@@ -74,7 +74,7 @@ class FakeShopSocially:
         self._lock = threading.RLock()
         self._state = LoyaltyState(partner_id, self.now, id_seed=rng_seed)
         self._plan = FaultPlan(random.Random(rng_seed))
-        self.stats = FakeStats()
+        self._stats = FakeStats()
         self.latency = latency
         self.app = FakeApp(self)
 
@@ -140,19 +140,25 @@ class FakeShopSocially:
     def applied_count(self, op_id: str) -> int:
         """How many times the write sent with ``x-fake-op-id: op_id`` changed the state."""
         with self._lock:
-            return self.stats.applied_ops[op_id]
+            return self._stats.applied_ops[op_id]
+
+    @property
+    def stats(self) -> FakeStats:
+        """A snapshot of the counters (safe to read while a served fake is busy)."""
+        with self._lock:
+            return self._stats.copy()
 
     def reset_stats(self) -> None:
         """Start the counters afresh."""
         with self._lock:
-            self.stats = FakeStats()
+            self._stats = FakeStats()
 
     def admit(self, route: str | None) -> Decision:
         """Count a request and decide its faults (called by the app)."""
         with self._lock:
-            self.stats.requests[route or UNMATCHED] += 1
+            self._stats.requests[route or UNMATCHED] += 1
             decision = Decision() if route is None else self._plan.decide(route)
-            self.stats.faults.update(decision.fired)
+            self._stats.faults.update(decision.fired)
         return attrs.evolve(decision, delay=decision.delay + self.latency)
 
     def execute(
@@ -162,9 +168,9 @@ class FakeShopSocially:
         with self._lock:
             outcome = route.handler(self._state, path, params)
             if outcome.applied:
-                self.stats.applied_writes += 1
+                self._stats.applied_writes += 1
                 if op_id:
-                    self.stats.applied_ops[op_id] += 1
+                    self._stats.applied_ops[op_id] += 1
         return outcome
 
     # -- building the program --------------------------------------------------------------

@@ -175,7 +175,7 @@ class FaultPlan:
 
 @attrs.define
 class FakeStats:
-    """Counters a test can assert on; read them any time, they only grow (until reset)."""
+    """Counters a test can assert on (``fake.stats`` is a snapshot; they only grow until reset)."""
 
     requests: Counter[str] = attrs.field(factory=Counter)
     """Requests per route label (``"POST /award"``); unknown routes under ``"<unmatched>"``."""
@@ -185,6 +185,15 @@ class FakeStats:
     """Writes that changed the program's state."""
     applied_ops: Counter[str] = attrs.field(factory=Counter)
     """Applied writes per ``x-fake-op-id`` request header."""
+
+    def copy(self) -> FakeStats:
+        """An independent copy."""
+        return FakeStats(
+            Counter(self.requests),
+            Counter(self.faults),
+            self.applied_writes,
+            Counter(self.applied_ops),
+        )
 
 
 def seconds_text(seconds: float) -> str:

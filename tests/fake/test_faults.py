@@ -193,3 +193,15 @@ def test_fault_arguments_are_validated(fake: FakeShopSocially) -> None:
     with pytest.raises(ValueError, match="unknown route"):
         fake.inject(Fault("latency", route="POST /awards"))
     assert Fault("latency", route="GET /users/{email}").route == ("GET /users/{email}",)
+
+
+async def test_stats_are_snapshots_and_can_be_reset(
+    api: httpx.AsyncClient, fake: FakeShopSocially
+) -> None:
+    """``fake.stats`` does not change under the caller; reset_stats starts afresh."""
+    before = fake.stats
+    await award(api)
+    assert before.requests == {}
+    assert fake.stats.requests == {"POST /award": 1}
+    fake.reset_stats()
+    assert (fake.stats.requests, fake.stats.applied_writes, fake.applied_count("op")) == ({}, 0, 0)

@@ -6,6 +6,7 @@ import socket
 import time
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
 import pytest
 
@@ -132,3 +133,41 @@ def test_uvicorn_settings() -> None:
     config = make_config(FakeShopSocially().app, "127.0.0.1", 0, log_level="warning", quiet=True)
     assert (config.lifespan, config.access_log, config.http) == ("off", False, AbortableH11Protocol)
     assert config.timeout_keep_alive >= 5
+
+
+async def test_concurrent_writes_under_chaos_keep_the_ledger(fake: FakeShopSocially) -> None:
+    """80 concurrent awards through random faults: each op applied at most once, as reported."""
+    for kind in ("rate_limit", "server_error", "drop_before", "drop_after"):
+        fake.inject(Fault(kind, route="POST /award", probability=0.1, retry_after=0))  # type: ignore[arg-type]
+    outcomes: dict[str, str] = {}
+
+    async def one(client: httpx.AsyncClient, n: int) -> None:
+        op = f"op-{n}"
+        body = {**AWARD, "order_id": f"chaos-{n}"}
+        try:
+            response = await client.post("/award", json=body, headers={"x-fake-op-id": op})
+        except httpx.RemoteProtocolError:
+            outcomes[op] = "dropped"
+        else:
+            outcomes[op] = str(response.status_code)
+
+    async with (
+        fake.serve() as base_url,
+        httpx.AsyncClient(base_url=base_url, headers=AUTH) as client,
+    ):
+        limiter = anyio.CapacityLimiter(8)
+
+        async def limited(n: int) -> None:
+            async with limiter:
+                await one(client, n)
+
+        async with anyio.create_task_group() as tasks:
+            for n in range(80):
+                tasks.start_soon(limited, n)
+    applied = {op: fake.applied_count(op) for op in outcomes}
+    assert all(applied[op] == 1 for op, outcome in outcomes.items() if outcome == "200")
+    assert all(applied[op] == 0 for op, outcome in outcomes.items() if outcome in ("429", "500"))
+    assert set(applied.values()) <= {0, 1}
+    assert sum(applied.values()) == fake.stats.applied_writes == len(fake.ledger)
+    assert "dropped" in outcomes.values()
+    fake.check_ledger()

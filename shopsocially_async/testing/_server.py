@@ -137,5 +137,11 @@ async def serve_app(
 
 
 def run_app(app: App, host: str, port: int, *, log_level: str = "info") -> None:
-    """Serve ``app`` in the foreground until interrupted (Ctrl-C)."""
-    uvicorn.Server(make_config(app, host, port, log_level=log_level, quiet=False)).run()
+    """Serve ``app`` in the foreground until interrupted; Ctrl-C is a normal return.
+
+    uvicorn shuts down gracefully on SIGINT, then re-raises the signal, which surfaces here as
+    ``KeyboardInterrupt``.
+    """
+    server = uvicorn.Server(make_config(app, host, port, log_level=log_level, quiet=False))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()

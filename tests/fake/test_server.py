@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import anyio
@@ -171,3 +176,33 @@ async def test_concurrent_writes_under_chaos_keep_the_ledger(fake: FakeShopSocia
     assert sum(applied.values()) == fake.stats.applied_writes == len(fake.ledger)
     assert "dropped" in outcomes.values()
     fake.check_ledger()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_forever_serves_until_interrupted() -> None:
+    """The CLI's foreground runner answers requests and exits cleanly on Ctrl-C."""
+    port = free_port()
+    script = (
+        "from shopsocially_async.testing import FakeShopSocially\n"
+        f"FakeShopSocially().run_forever('127.0.0.1', {port}, log_level='warning')\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 15
+        while not accepts_connections(port):
+            assert process.poll() is None, "the server exited early"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        response = httpx.get(f"http://127.0.0.1:{port}/v2/loyalty/activities", headers=AUTH)
+        assert response.json() == {"data": [], "success": True}
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0

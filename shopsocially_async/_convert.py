@@ -33,6 +33,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
 
 from ._dates import parse_date, parse_datetime
+from ._specialize import record_hook
 from .errors import ResponseValidationError
 
 __all__ = ["structure", "structure_many", "structure_optional_scalar"]
@@ -225,18 +226,21 @@ def _is_homogeneous_tuple(tp: Any) -> bool:
     return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] is not Any
 
 
+_SCALAR_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {
+    int: _to_int,
+    float: _to_float,
+    Decimal: _to_decimal,
+    bool: _to_bool,
+    str: _to_str,
+    datetime: _to_datetime,
+    date: _to_date,
+}
+
+
 def make_converter(*, detailed_validation: bool) -> cattrs.Converter:
     """Build a converter configured as the module docstring lists."""
     converter = cattrs.Converter(detailed_validation=detailed_validation, forbid_extra_keys=False)
-    for tp, hook in (
-        (int, _to_int),
-        (float, _to_float),
-        (Decimal, _to_decimal),
-        (bool, _to_bool),
-        (str, _to_str),
-        (datetime, _to_datetime),
-        (date, _to_date),
-    ):
+    for tp, hook in _SCALAR_HOOKS.items():
         converter.register_structure_hook(tp, hook)
     converter.register_structure_hook_factory(_is_optional, _optional_hook_factory(converter))
     converter.register_structure_hook_factory(
@@ -256,7 +260,10 @@ def _fast_hook(model: Any) -> Callable[[Any, Any], Any]:
     """The fast converter's structure function for ``model``, built once."""
     hook = _FAST_HOOKS.get(model)
     if hook is None:
-        hook = _FAST_HOOKS[model] = _FAST.get_structure_hook(model)
+        # A flat record gets one specialised function (same hooks, fewer calls); others
+        # the converter's own.
+        hook = record_hook(model, _SCALAR_HOOKS, _FAST.get_structure_hook)
+        hook = _FAST_HOOKS[model] = hook or _FAST.get_structure_hook(model)
     return hook
 
 

@@ -1,0 +1,82 @@
+"""Specialised structure functions for flat attrs records: the decoding hot path.
+
+cattrs' generated code calls two hooks per present field (the Optional wrapper, then the
+scalar one) and builds a dict for ``cls(**res)``. For a listing of transactions that is most
+of the decoding time. :func:`record_hook` generates, once per model, one function that
+reads each field with ``dict.get`` and inlines the common case of each scalar kind (a string
+that is already a ``str``, an ``int`` that is already an ``int``, ``null`` and ``""`` as
+None); anything else goes through the very same hook the converter would use, so every
+tolerance and every error is unchanged. On any error the caller re-decodes with the detailed
+converter to name the failing field, exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+import attrs
+
+__all__ = ["record_hook"]
+
+Hook = Callable[[Any, Any], Any]
+
+# For a field of Optional[kind]: "" and None are None; a value of exactly this class is kept.
+_INLINE_KINDS = (str, int)
+
+
+def _optional_inner(tp: Any) -> Any | None:
+    if get_origin(tp) in (Union, UnionType):
+        args = [arg for arg in get_args(tp) if arg is not NoneType]
+        if len(args) == 1 and len(get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def record_hook(
+    model: type[Any], scalar_hooks: dict[Any, Hook], hook_for: Callable[[Any], Hook]
+) -> Hook | None:
+    """One structure function for ``model``, or None when it is not a flat attrs record.
+
+    ``scalar_hooks`` maps scalar types to the converter's hooks for them; ``hook_for(tp)``
+    returns the converter's hook for any other field type.
+    """
+    if not attrs.has(model):
+        return None
+    fields = attrs.fields(attrs.resolve_types(model))  # "str | None" -> str | None
+    if any(not f.init or f.alias != f.name or not f.name.isidentifier() for f in fields):
+        return None
+    namespace: dict[str, Any] = {"__model": model}
+    lines = ["def structure(o, _=None):", "    get = o.get"]
+    arguments = []
+    for index, field in enumerate(fields):
+        value = f"v{index}"
+        inner = _optional_inner(field.type)
+        if inner is not None and field.default is None and inner in scalar_hooks:
+            hook = f"h{index}"
+            namespace[hook] = scalar_hooks[inner]
+            lines.append(f"    {value} = get({field.name!r})")
+            lines.append(f"    if {value} is None or {value} == '':")
+            lines.append(f"        {value} = None")
+            if inner in _INLINE_KINDS:
+                namespace[f"k{index}"] = inner
+                lines.append(f"    elif {value}.__class__ is not k{index}:")
+            else:
+                lines.append("    else:")
+            lines.append(f"        {value} = {hook}({value})")
+        elif field.default is None or field.default is attrs.NOTHING:
+            # As cattrs: an absent field keeps its default (a required one raises KeyError,
+            # and the detailed converter explains); a present one goes through its hook.
+            hook, tp = f"h{index}", f"t{index}"
+            namespace[hook], namespace[tp] = hook_for(field.type), field.type
+            call = f"{hook}(o[{field.name!r}], {tp})"
+            if field.default is None:
+                call = f"{call} if {field.name!r} in o else None"
+            lines.append(f"    {value} = {call}")
+        else:
+            return None  # a non-None default: leave it to cattrs
+        arguments.append(f"{field.name}={value}")
+    lines.append(f"    return __model({', '.join(arguments)})")
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from field names only
+    return namespace["structure"]  # type: ignore[no-any-return]

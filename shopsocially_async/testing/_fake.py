@@ -116,6 +116,8 @@ class FakeShopSocially:
 
         run_app(self.app, host, port, log_level=log_level)
 
+    serve_forever = run_forever
+
     # -- faults and counters ---------------------------------------------------------------
     def inject(self, fault: Fault) -> Fault:
         """Arm a fault; its routes must be ``"*"`` or labels of real routes."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from .conftest import Clock
+
 pytestmark = pytest.mark.anyio
 BOB = "bob@shopsocially.com"
 
@@ -174,3 +176,14 @@ async def test_activities_and_redemptions_crud(api: httpx.AsyncClient) -> None:
     assert [r["redemption_id"] for r in (await api.get("/redemptions")).json()["data"]][
         -1
     ] == "test_redemption"
+
+
+async def test_users_filter_by_last_activity_date(api: httpx.AsyncClient, clock: Clock) -> None:
+    """filter_by=last_activity_date finds members active that day, not those merely enrolled."""
+    clock.advance(days=1)
+    await api.post("/award", json={"user_email": BOB, "activity_id": "signup"})
+    params = {"from_date": "15-03-2024", "to_date": "15-03-2024"}
+    active = await api.get("/users", params={**params, "filter_by": "last_activity_date"})
+    assert [u["user_email"] for u in active.json()["data"]["loyalty_users"]] == [BOB]
+    enrolled = await api.get("/users", params={**params, "filter_by": "enrollment_date"})
+    assert enrolled.json()["data"]["total_loyalty_users"] == 0

@@ -121,8 +121,11 @@ def coerce(params: Mapping[str, object], fields: Mapping[str, Coercer]) -> dict[
     return values
 
 
-def _loose_activity(activity_id: str) -> dict[str, object]:
-    name = activity_id.replace("_", " ").title()
+def _loose_activity(params: Mapping[str, object], activity_id: str) -> dict[str, object]:
+    given = params.get("activity_name")
+    name = (
+        given if isinstance(given, str) and given.strip() else activity_id.replace("_", " ").title()
+    )
     return {
         "activity_name": name,
         "activity_description": f"Earn points: {name}.",
@@ -155,7 +158,7 @@ def new_activity(
     """
     require(params, ACTIVITY_REQUIRED if strict else ("activity_id",))
     activity_id = fmt.text(params["activity_id"], "activity_id")
-    loose = {} if strict else _loose_activity(activity_id)
+    loose = {} if strict else _loose_activity(params, activity_id)
     values = {**ACTIVITY_DEFAULTS, **loose, **coerce(params, ACTIVITY_FIELDS)}
     return Activity(
         id=record_id,

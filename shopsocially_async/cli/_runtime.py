@@ -1,0 +1,182 @@
+"""What every command shares: settings, the client, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+import anyio
+import attrs
+from rich.console import Console
+
+from .. import errors
+from .._client import ShopSociallyClient
+from .._config import ENV_API_KEY
+from ..bulk import DEFAULT_CONCURRENCY, CheckpointMismatchError
+
+T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_ITEMS_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_INTERRUPTED = 130
+
+#: The arguments the command line was started with (for the resume command).
+ARGV: ContextVar[tuple[str, ...]] = ContextVar("ARGV", default=())
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class CliError(Exception):
+    """A problem to report in one line, with the exit status to use."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@attrs.frozen
+class Settings:
+    """The global options, resolved (environment fallbacks applied by typer)."""
+
+    base_url: str | None
+    partner_id: str | None
+    api_key: str | None = attrs.field(repr=False)
+    concurrency: int | None = None
+    rate: float | None = None
+    max_retries: int = 2
+    timeout: float = 30.0
+
+    def workers(self, default: int = DEFAULT_CONCURRENCY) -> int:
+        """``--concurrency``, or the command's default."""
+        return self.concurrency or default
+
+    def client(self, **overrides: Any) -> ShopSociallyClient:
+        """A client sized for ``concurrency``; configuration errors become one-line errors."""
+        overrides.setdefault("transport", fast_transport())
+        try:
+            return ShopSociallyClient(
+                self.partner_id,
+                self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                max_connections=self.workers(),
+                **overrides,
+            )
+        except errors.ConfigurationError as exc:
+            raise CliError(str(exc)) from None
+
+
+def fast_transport() -> Literal["aiohttp"] | None:
+    """``"aiohttp"`` (several times less CPU per request) when installed, on asyncio."""
+    try:
+        import aiohttp  # noqa: F401
+        import sniffio
+    except ImportError:
+        return None
+    try:
+        on_asyncio = sniffio.current_async_library() == "asyncio"
+    except sniffio.AsyncLibraryNotFoundError:
+        return None
+    return "aiohttp" if on_asyncio else None
+
+
+def parse_date(option: str, value: str) -> date:
+    """A ``YYYY-MM-DD`` option value, or a one-line error naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def run(main: Callable[[], Awaitable[int]]) -> None:
+    """Run an async command; turn expected failures into one line on stderr and an exit code."""
+    try:
+        code = anyio.run(main)
+    except BaseException as exc:  # known errors exit; others re-raise
+        _report(_unwrap(exc))
+        raise
+    raise SystemExit(code)
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """The one exception inside (nested) task-group exception groups, if there is just one."""
+    inner = getattr(exc, "exceptions", None)  # BaseExceptionGroup (a backport on 3.10)
+    while isinstance(inner, tuple) and len(inner) == 1:
+        exc = inner[0]
+        inner = getattr(exc, "exceptions", None)
+    return exc
+
+
+def _report(exc: BaseException) -> None:
+    """Exit with one line for every error a user can cause; return for anything else."""
+    if isinstance(exc, CliError):
+        _fail(str(exc), exc.code)
+    if isinstance(exc, errors.AuthenticationError):
+        _fail(
+            f"the API refused the credentials ({exc}); check --partner-id and --api-key "
+            "(or SHOPSOCIALLY_PARTNER_ID / SHOPSOCIALLY_API_KEY)",
+            EXIT_UNREACHABLE,
+        )
+    if isinstance(exc, errors.APIConnectionError):
+        _fail(f"cannot reach the API: {exc}", EXIT_UNREACHABLE)
+    if isinstance(exc, errors.ConfigurationError | CheckpointMismatchError):
+        _fail(str(exc), EXIT_USAGE)
+    if isinstance(exc, errors.ShopSociallyError):
+        _fail(str(exc), EXIT_ITEMS_FAILED)
+    if isinstance(exc, OSError):
+        _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), EXIT_USAGE)
+    if isinstance(exc, KeyboardInterrupt):
+        _fail("interrupted", EXIT_INTERRUPTED)
+    if isinstance(exc, Exception) and not hasattr(exc, "exceptions"):
+        raise exc  # a bug: its own traceback, not the task groups' wrapping
+
+
+def _fail(message: str, code: int) -> None:
+    stderr.print(f"error: {message}", markup=False)
+    raise SystemExit(code)
+
+
+async def preflight(client: ShopSociallyClient) -> None:
+    """One cheap read, so an unreachable server or bad credentials stop us before any write."""
+    try:
+        await client.activities.list()
+    except errors.APIConnectionError as exc:
+        raise CliError(
+            f"cannot reach the API at {client.base_url}: {exc}", EXIT_UNREACHABLE
+        ) from None
+
+
+def resume_command(extra: Sequence[str] = ("--resume",)) -> str:
+    """The exact command line to continue this run (the API key is never repeated)."""
+    args, skip = [], False
+    for arg in ARGV.get():
+        if skip:
+            skip = False
+        elif arg == "--api-key":
+            skip = True
+        elif not arg.startswith("--api-key=") and arg not in extra:
+            args.append(arg)
+    program = _program()
+    return shlex.join([*program, *args, *extra])
+
+
+def api_key_was_given() -> bool:
+    """Whether --api-key was on the command line (so the resume hint must say to set it)."""
+    return any(a == "--api-key" or a.startswith("--api-key=") for a in ARGV.get())
+
+
+def api_key_hint() -> str:
+    return f"(set {ENV_API_KEY} first: the API key is not repeated here)"
+
+
+def _program() -> list[str]:
+    if os.path.basename(sys.argv[0]) == "__main__.py":
+        return ["python", "-m", "shopsocially_async"]
+    return ["shopsocially-async"]

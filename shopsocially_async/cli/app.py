@@ -1,0 +1,298 @@
+"""The commands and options of ``shopsocially-async`` (typer); the work lives in sibling modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import _config
+from ..bulk import DEFAULT_CONCURRENCY
+from ..bulk._records import plain
+from . import _runtime as rt
+from .bulkcmd import BulkJob, default_paths, run_bulk
+from .exportcmd import ExportJob, run_export
+
+app = typer.Typer(
+    name="shopsocially-async",
+    help="Bulk loyalty jobs against the ShopSociallyAPI (or the embedded one: try `demo`).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+DEMO_CONCURRENCY = 32
+export_app = typer.Typer(help="Stream transactions or members to JSON lines or CSV (resumable).")
+app.add_typer(export_app, name="export")
+
+
+def run(argv: list[str]) -> None:
+    """Run the command line (``main()`` calls this once typer is importable)."""
+    rt.ARGV.set(tuple(argv))
+    app(args=argv, prog_name="shopsocially-async")
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar=_config.ENV_BASE_URL, help="API base URL [default: the ShopSocially API]"
+        ),
+    ] = None,
+    partner_id: Annotated[str | None, typer.Option(envvar=_config.ENV_PARTNER_ID)] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(envvar=_config.ENV_API_KEY, help="API key (prefer the environment variable)"),
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=1000,
+            help=f"Calls in flight at once [default: "
+            f"{DEFAULT_CONCURRENCY}; demo: {DEMO_CONCURRENCY}]",
+        ),
+    ] = None,
+    rate: Annotated[float | None, typer.Option(min=0.01, help="Max requests per second")] = None,
+    max_retries: Annotated[int, typer.Option(min=0, max=20)] = _config.DEFAULT_MAX_RETRIES,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request")] = 30.0,
+) -> None:
+    """Global options; credentials fall back to SHOPSOCIALLY_* environment variables."""
+    ctx.obj = rt.Settings(base_url, partner_id, api_key, concurrency, rate, max_retries, timeout)
+
+
+def _settings(ctx: typer.Context) -> rt.Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, rt.Settings)
+    return settings
+
+
+CsvArg = Annotated[Path, typer.Argument(help="CSV file; header names are the API's parameters")]
+FailuresOpt = Annotated[
+    Path | None, typer.Option(help="Failures CSV [default: <csv>.failures.csv]")
+]
+JournalOpt = Annotated[
+    Path | None, typer.Option(help="Journal of processed lines [default: <csv>.journal]")
+]
+ResumeOpt = Annotated[bool, typer.Option("--resume", help="Skip the lines the journal lists")]
+
+
+def _bulk(
+    ctx: typer.Context,
+    kind: str,
+    csv_path: Path,
+    failures: Path | None,
+    journal: Path | None,
+    resume: bool,
+) -> None:
+    default_failures, default_journal = default_paths(csv_path)
+    job = BulkJob(kind, csv_path, failures or default_failures, journal or default_journal, resume)
+    settings = _settings(ctx)
+    rt.run(lambda: run_bulk(settings, job))
+
+
+@app.command()
+def award(
+    ctx: typer.Context,
+    csv_path: CsvArg,
+    failures: FailuresOpt = None,
+    journal: JournalOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Award points: columns user_email, activity_id[, points_passed, order_id]."""
+    _bulk(ctx, "award", csv_path, failures, journal, resume)
+
+
+@app.command()
+def redeem(
+    ctx: typer.Context,
+    csv_path: CsvArg,
+    failures: FailuresOpt = None,
+    journal: JournalOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Redeem rewards: columns user_email, redemption_id."""
+    _bulk(ctx, "redeem", csv_path, failures, journal, resume)
+
+
+@app.command()
+def deduct(
+    ctx: typer.Context,
+    csv_path: CsvArg,
+    failures: FailuresOpt = None,
+    journal: JournalOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Deduct points: columns user_email, points_passed, reason."""
+    _bulk(ctx, "deduct", csv_path, failures, journal, resume)
+
+
+@app.command()
+def returns(
+    ctx: typer.Context,
+    csv_path: CsvArg,
+    failures: FailuresOpt = None,
+    journal: JournalOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Process returns: columns order_id[, returned_amount]."""
+    _bulk(ctx, "returns", csv_path, failures, journal, resume)
+
+
+FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")]
+ToOpt = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output file")]
+FormatOpt = Annotated[str, typer.Option("--format", help="jsonl or csv")]
+WindowOpt = Annotated[int | None, typer.Option(min=1, help="Read the range N days at a time")]
+ExportResumeOpt = Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint")]
+
+
+def _export(ctx: typer.Context, from_text: str, to_text: str, **fields: Any) -> None:
+    settings = _settings(ctx)
+
+    async def main() -> int:
+        if fields["format"] not in ("jsonl", "csv"):
+            raise rt.CliError(f"--format: {fields['format']!r} is not one of jsonl, csv")
+        from_date, to_date = rt.parse_date("--from", from_text), rt.parse_date("--to", to_text)
+        if from_date > to_date:
+            raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")
+        job = ExportJob(from_date=from_date, to_date=to_date, **fields)
+        return await run_export(settings, job)
+
+    rt.run(main)
+
+
+@export_app.command("transactions")
+def export_transactions(
+    ctx: typer.Context,
+    from_text: FromOpt,
+    to_text: ToOpt,
+    out: OutOpt,
+    format: FormatOpt = "jsonl",
+    status: Annotated[
+        list[str] | None, typer.Option(help="points_status filter; repeatable")
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="Only this member's transactions")] = None,
+    window_days: WindowOpt = None,
+    resume: ExportResumeOpt = False,
+) -> None:
+    """Every transaction between two dates (or one member's)."""
+    _export(
+        ctx,
+        kind="transactions",
+        from_text=from_text,
+        to_text=to_text,
+        out=out,
+        format=format,
+        status=tuple(status or ()),
+        user_email=user,
+        window_days=window_days,
+        resume=resume,
+    )
+
+
+@export_app.command("users")
+def export_users(
+    ctx: typer.Context,
+    from_text: FromOpt,
+    to_text: ToOpt,
+    out: OutOpt,
+    format: FormatOpt = "jsonl",
+    filter_by: Annotated[
+        str | None, typer.Option(help="enrollment_date or last_activity_date")
+    ] = None,
+    window_days: WindowOpt = None,
+    resume: ExportResumeOpt = False,
+) -> None:
+    """Every member enrolled (or active) between two dates."""
+    _export(
+        ctx,
+        kind="users",
+        from_text=from_text,
+        to_text=to_text,
+        out=out,
+        format=format,
+        filter_by=filter_by,
+        window_days=window_days,
+        resume=resume,
+    )
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _lookup(ctx: typer.Context, fetch: Any) -> None:
+    settings = _settings(ctx)
+
+    async def main() -> int:
+        async with settings.client() as client:
+            result = await fetch(client)
+        _print_json([plain(r) for r in result] if isinstance(result, list) else plain(result))
+        return rt.EXIT_OK
+
+    rt.run(main)
+
+
+@app.command()
+def user(ctx: typer.Context, email: str) -> None:
+    """One member, with balances (JSON)."""
+    _lookup(ctx, lambda client: client.users.get(email))
+
+
+@app.command()
+def transaction(ctx: typer.Context, transaction_id: str) -> None:
+    """One transaction by id (JSON)."""
+    _lookup(ctx, lambda client: client.transactions.get(transaction_id))
+
+
+@app.command()
+def activities(ctx: typer.Context) -> None:
+    """Every activity (JSON)."""
+    _lookup(ctx, lambda client: client.activities.list())
+
+
+@app.command()
+def redemptions(ctx: typer.Context) -> None:
+    """Every redemption option (JSON)."""
+    _lookup(ctx, lambda client: client.redemptions.list())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    members: Annotated[int, typer.Option(min=0, help="Members to seed")] = 1000,
+    transactions: Annotated[int, typer.Option(min=0, help="History to seed")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+) -> None:
+    """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
+    from .demo import serve_forever
+
+    serve_forever(host, port, members, transactions, seed)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    members: Annotated[int, typer.Option(min=10, help="Members to seed")] = 2000,
+    awards: Annotated[int, typer.Option(min=10, help="Awards to send")] = 3000,
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Where the export goes [default: temp]")
+    ] = None,
+) -> None:
+    """The whole library on the embedded server: bulk awards with faults, export, reconcile."""
+    from .demo import DemoPlan, run_demo
+
+    settings = _settings(ctx)
+    plan = DemoPlan(
+        members=members,
+        awards=awards,
+        out_dir=out_dir,
+        concurrency=settings.workers(DEMO_CONCURRENCY),
+        max_retries=settings.max_retries,
+    )
+    rt.run(lambda: run_demo(plan))

@@ -1,0 +1,159 @@
+"""award / deduct / returns from CSV: exit codes, failures file, journal and resume."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import Outcome, Served
+
+Cli = Callable[..., Outcome]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _orders(served: Served, n: int, tmp_path: Path, prefix: str = "o") -> Path:
+    emails = [m.email for m in served.fake.members]
+    rows: list[list[object]] = [
+        [emails[i % len(emails)], "made_a_purchase", 10 + i, f"{prefix}-{i}"] for i in range(n)
+    ]
+    return _write_csv(
+        tmp_path / "orders.csv", ["user_email", "activity_id", "points_passed", "order_id"], rows
+    )
+
+
+def _ledger_orders(served: Served, prefix: str) -> list[str]:
+    return sorted(
+        t.order_id
+        for t in served.fake.ledger
+        if t.transaction_type == "award" and (t.order_id or "").startswith(prefix)
+    )
+
+
+def test_award_csv_applies_every_row_once_and_exits_0(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """All rows succeed: exit 0, every order in the ledger once, every line journaled."""
+    path = _orders(served, 40, tmp_path)
+    result = cli(*served.options, "--concurrency", "8", "award", path)
+    assert result.code == 0, result.err
+    assert _ledger_orders(served, "o-") == sorted(f"o-{i}" for i in range(40))
+    assert sorted(int(n) for n in (tmp_path / "orders.journal").read_text().split()) == list(
+        range(2, 42)
+    )
+    assert "award: 40/40 done, 0 failed" in result.err
+    served.fake.check_ledger()
+
+
+def test_failed_rows_go_to_the_failures_file_and_exit_1(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """An unknown member fails alone: exit 1, the row and its error code in the failures file."""
+    email = served.fake.members[0].email
+    path = _write_csv(
+        tmp_path / "deduct.csv",
+        ["user_email", "points_passed", "reason"],
+        [[email, 1, "fix"], ["ghost@example.com", 5, "fix"], [email, 2, "fix"]],
+    )
+    result = cli(*served.options, "deduct", path, "--failures", tmp_path / "bad.csv")
+    assert result.code == 1
+    with (tmp_path / "bad.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1
+    assert rows[0]["user_email"] == "ghost@example.com"
+    assert rows[0]["error_code"]
+    assert rows[0]["outcome_unknown"] == "false"
+    assert "1 failed lines written to" in result.err
+
+
+def test_returns_csv(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """returns reads order_id[, returned_amount]; an unknown order is a failure."""
+    assert cli(*served.options, "award", _orders(served, 3, tmp_path, "r")).code == 0
+    path = _write_csv(
+        tmp_path / "returns.csv",
+        ["order_id", "returned_amount"],
+        [["r-0", ""], ["r-1", "5"], ["nope", ""]],
+    )
+    result = cli(*served.options, "returns", path)
+    assert result.code == 1
+    assert "returns: 3/3 done, 1 failed" in result.err
+
+
+def test_malformed_row_is_one_line_naming_line_and_column(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """A bad number on line 3: exit 2, one line naming it, nothing sent."""
+    path = _write_csv(
+        tmp_path / "orders.csv",
+        ["user_email", "activity_id", "points_passed"],
+        [["a@example.com", "signup", "10"], ["b@example.com", "signup", "ten"]],
+    )
+    result = cli(*served.options, "award", path)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"error: {path} line 3, column points_passed: 'ten' is not a number"
+    ]
+    assert served.fake.stats.requests["POST /award"] == 0
+
+
+def test_unknown_column_and_missing_file(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """A misspelt header and a missing file are one-line errors with exit 2."""
+    path = _write_csv(tmp_path / "x.csv", ["user_mail", "activity_id"], [["a@x.com", "signup"]])
+    result = cli(*served.options, "award", path)
+    assert result.code == 2
+    assert "line 1: unknown column 'user_mail'" in result.err
+    missing = cli(*served.options, "award", tmp_path / "absent.csv")
+    assert missing.code == 2
+    assert "no such file" in missing.err
+
+
+def test_journal_without_resume_is_refused_and_resume_skips_done_lines(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """Lines 2-11 journaled: refused without --resume; with it, only lines 12+ are sent."""
+    path = _orders(served, 20, tmp_path, "j")
+    (tmp_path / "orders.journal").write_text("".join(f"{n}\n" for n in range(2, 12)))
+    refused = cli(*served.options, "award", path)
+    assert refused.code == 2
+    assert "--resume" in refused.err
+    resumed = cli(*served.options, "award", path, "--resume")
+    assert resumed.code == 0, resumed.err
+    assert _ledger_orders(served, "j-") == sorted(f"j-{i}" for i in range(10, 20))
+    assert "skipped 10 lines already done" in resumed.err
+
+
+def test_unreachable_server_is_one_line_exit_3(cli: Cli, tmp_path: Path) -> None:
+    """Nothing listens on the port: exit 3 and a one-line 'cannot reach'."""
+    path = _write_csv(tmp_path / "o.csv", ["user_email", "activity_id"], [["a@x.com", "signup"]])
+    result = cli(
+        "--base-url",
+        "http://127.0.0.1:9/v2/loyalty",
+        "--max-retries",
+        "0",
+        "--partner-id",
+        "p",
+        "--api-key",
+        "k",
+        "award",
+        path,
+    )
+    assert result.code == 3
+    assert result.err.startswith("error: cannot reach the API")
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_bad_credentials_are_one_line_exit_3(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """A wrong API key: exit 3, says the credentials were refused, never echoes the key."""
+    path = _orders(served, 2, tmp_path)
+    result = cli(*served.options, "--api-key", "sk_wrong_SECRET", "award", path)
+    assert result.code == 3
+    assert "refused the credentials" in result.err
+    assert "sk_wrong_SECRET" not in result.err + result.out
+    assert served.fake.stats.requests["POST /award"] == 0

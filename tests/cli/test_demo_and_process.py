@@ -1,0 +1,143 @@
+"""The demo end to end, and the command line as a process: Ctrl-C, resume, serve."""
+# ruff: noqa: S603 - these tests start our own command line with sys.executable
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shopsocially_async.cli.demo import DemoPlan, run_demo
+
+from .conftest import Served
+
+
+@pytest.mark.anyio
+async def test_demo_finishes_and_reconciles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A small demo: exit status 0, every reconciliation check passes, the export exists."""
+    code = await run_demo(DemoPlan(members=150, awards=400, concurrency=16, out_dir=tmp_path))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.count("✓") == 4
+    assert "✗" not in out
+    assert (tmp_path / "transactions.jsonl").stat().st_size > 0
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "shopsocially_async", *args]
+
+
+def _environment(served: Served) -> dict[str, str]:
+    return {**os.environ, "SHOPSOCIALLY_API_KEY": served.fake.api_key, "PYTHONUNBUFFERED": "1"}
+
+
+def _wait_for_lines(path: Path, count: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        if path.exists() and len(path.read_text().split()) >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{path} never reached {count} lines")
+
+
+def test_ctrl_c_stops_cleanly_and_the_printed_command_resumes(
+    served: Served, tmp_path: Path
+) -> None:
+    """SIGINT mid-run: exit 130 and a resume command; running it finishes every order once."""
+    emails = [m.email for m in served.fake.members]
+    path = tmp_path / "orders.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["user_email", "activity_id", "points_passed", "order_id"])
+        writer.writerows(
+            [emails[i % len(emails)], "made_a_purchase", 5, f"c-{i}"] for i in range(400)
+        )
+    served.fake.latency = 0.01
+    args = [*served.options, "--concurrency", "4", "award", str(path)]
+    process = subprocess.Popen(
+        _command(*args),
+        env=_environment(served),
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for_lines(tmp_path / "orders.journal", 20, process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    resume = re.search(r"To resume: (.*)", err)
+    assert resume is not None, err
+    served.fake.latency = 0
+    argv = shlex.split(resume.group(1))
+    assert argv[:3] == ["python", "-m", "shopsocially_async"]
+    again = subprocess.run(
+        [sys.executable, *argv[1:]],
+        env=_environment(served),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    orders = [t.order_id for t in served.fake.ledger if (t.order_id or "").startswith("c-")]
+    assert sorted(orders) == sorted(f"c-{i}" for i in range(400))
+
+
+def test_serve_prints_credentials_and_answers(tmp_path: Path) -> None:
+    """serve: prints the base URL and credentials, answers requests, stops on Ctrl-C."""
+    port = _free_port()
+    process = subprocess.Popen(
+        _command("serve", "--port", str(port), "--members", "20"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        assert f"http://127.0.0.1:{port}/v2/loyalty" in lines[0]
+        assert "SHOPSOCIALLY_API_KEY=test-api-key" in "".join(lines)
+        response = _get_when_up(f"http://127.0.0.1:{port}/v2/loyalty/activities")
+        assert response.json()["success"] is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+
+
+def test_module_help_runs() -> None:
+    """python -m shopsocially_async --help lists the commands."""
+    result = subprocess.run(_command("--help"), capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in ("demo", "serve", "award", "export"))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get_when_up(url: str) -> httpx.Response:
+    headers = {"partner-id": "test-partner", "api-key": "test-api-key"}
+    for _ in range(200):
+        try:
+            return httpx.get(url, headers=headers)
+        except httpx.ConnectError:
+            time.sleep(0.05)
+    raise AssertionError(f"{url} never answered")

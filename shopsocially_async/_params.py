@@ -147,6 +147,8 @@ def coupon_codes(value: object) -> str:
             f"giftcard_coupon_codes must be a list of codes, got {type(value).__name__}"
         )
     codes = [text("giftcard_coupon_codes item", code) for code in value]
+    if not codes:
+        raise InvalidArgumentError("giftcard_coupon_codes must hold at least one code")
     with_comma = [code for code in codes if "," in code]
     if with_comma:
         raise InvalidArgumentError(

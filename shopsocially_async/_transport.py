@@ -51,21 +51,27 @@ async def send_once(
         else:
             response = await http.send(request)
     except httpx.TransportError as exc:
+        _log_exchange(request, type(exc).__name__, started, attempt)
         raise _connection_error(exc, request) from exc
     except RuntimeError as exc:
         if http.is_closed:
             raise ClientClosedError("the client's connection pool is closed") from exc
         raise
+    _log_exchange(request, response.status_code, started, attempt)
+    return response
+
+
+def _log_exchange(request: httpx.Request, outcome: object, started: float, attempt: int) -> None:
+    """One DEBUG line per attempt: method, path (no query: it may hold emails), outcome."""
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
-            "%s %s -> %d in %.1f ms (attempt %d)",
+            "%s %s -> %s in %.1f ms (attempt %d)",
             request.method,
             request.url.path,
-            response.status_code,
+            outcome,
             (time.perf_counter() - started) * 1000,
             attempt,
         )
-    return response
 
 
 def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:

@@ -139,6 +139,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("redemptions.create", {"giftcard_coupon_codes": ["A1", "B,2"]}, "giftcard_coupon_codes"),
     ("redemptions.create", {"giftcard_coupon_codes": ["A1", ""]}, "giftcard_coupon_codes"),
     ("redemptions.create", {"giftcard_coupon_codes": 12345}, "giftcard_coupon_codes"),
+    ("redemptions.create", {"giftcard_coupon_codes": []}, "giftcard_coupon_codes"),
+    ("redemptions.update", {"giftcard_coupon_codes": ()}, "giftcard_coupon_codes"),
     ("redemptions.update", {"giftcard_coupon_codes": "SINGLE"}, "giftcard_coupon_codes"),
     ("redemptions.update", {"giftcard_coupon_codes": ["X,Y"]}, "giftcard_coupon_codes"),
     # enumerations

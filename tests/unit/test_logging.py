@@ -137,3 +137,15 @@ async def test_quiet_at_warning_level(caplog: pytest.LogCaptureFixture) -> None:
     async with scripted_client(script) as client:
         await client.users.get(EMAIL)
     assert [r for r in caplog.records if r.name == LOGGER] == []
+
+
+@pytest.mark.anyio
+async def test_a_failed_exchange_still_logs_its_debug_line(logs: pytest.LogCaptureFixture) -> None:
+    """A request that gets no response logs the transport failure in place of a status."""
+    script = Script(httpx.ReadTimeout)
+    async with scripted_client(script, max_retries=0) as client:
+        with pytest.raises(errors.APITimeoutError):
+            await client.points.deduct(user_email=EMAIL, points_passed=5, reason="return")
+    assert [line.split(" in ")[0] for line in lines(logs, logging.DEBUG)] == [
+        "POST /v2/loyalty/deduct -> ReadTimeout"
+    ]

@@ -17,7 +17,7 @@ from .exportcmd import ExportJob, run_export
 
 app = typer.Typer(
     name="shopsocially-async",
-    help="Bulk loyalty jobs against the ShopSociallyAPI (or the embedded one: try `demo`).",
+    help="Bulk loyalty jobs against the ShopSocially API (or the embedded one: try `demo`).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -39,7 +39,7 @@ def options(
     base_url: Annotated[
         str | None,
         typer.Option(
-            envvar=_config.ENV_BASE_URL, help="API base URL [default: the ShopSocially API]"
+            envvar=_config.ENV_BASE_URL, help="API base URL (default: the ShopSocially API)"
         ),
     ] = None,
     partner_id: Annotated[str | None, typer.Option(envvar=_config.ENV_PARTNER_ID)] = None,
@@ -52,8 +52,8 @@ def options(
         typer.Option(
             min=1,
             max=1000,
-            help=f"Calls in flight at once [default: "
-            f"{DEFAULT_CONCURRENCY}; demo: {DEMO_CONCURRENCY}]",
+            help=f"Calls in flight at once (default {DEFAULT_CONCURRENCY}; "
+            f"demo {DEMO_CONCURRENCY})",
         ),
     ] = None,
     rate: Annotated[float | None, typer.Option(min=0.01, help="Max requests per second")] = None,
@@ -72,10 +72,10 @@ def _settings(ctx: typer.Context) -> rt.Settings:
 
 CsvArg = Annotated[Path, typer.Argument(help="CSV file; header names are the API's parameters")]
 FailuresOpt = Annotated[
-    Path | None, typer.Option(help="Failures CSV [default: <csv>.failures.csv]")
+    Path | None, typer.Option(help="Failures CSV (default: <csv>.failures.csv)")
 ]
 JournalOpt = Annotated[
-    Path | None, typer.Option(help="Journal of processed lines [default: <csv>.journal]")
+    Path | None, typer.Option(help="Journal of processed lines (default: <csv>.journal)")
 ]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Skip the lines the journal lists")]
 
@@ -281,7 +281,7 @@ def demo(
     members: Annotated[int, typer.Option(min=10, help="Members to seed")] = 2000,
     awards: Annotated[int, typer.Option(min=10, help="Awards to send")] = 3000,
     out_dir: Annotated[
-        Path | None, typer.Option(help="Where the export goes [default: temp]")
+        Path | None, typer.Option(help="Where the export goes (default: a new temporary directory)")
     ] = None,
 ) -> None:
     """The whole library on the embedded server: bulk awards with faults, export, reconcile."""

@@ -79,7 +79,7 @@ async def run_demo(plan: DemoPlan) -> int:
     out_dir = plan.out_dir or Path(tempfile.mkdtemp(prefix="shopsocially-demo-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     console.print(
-        f"Embedded ShopSociallyAPI: {plan.members} members, "
+        f"Embedded ShopSocially API: {plan.members} members, "
         f"{len(fake.ledger)} past transactions; faults armed on awards and redeems."
     )
     outcomes = Outcomes()
@@ -292,7 +292,7 @@ def serve_forever(host: str, port: int, members: int, transactions: int, seed: i
     )
     base_url = f"http://{host}:{port}/v2/loyalty"
     console = Console(highlight=False)
-    console.print(f"Embedded ShopSociallyAPI with {members} members on {base_url}", markup=False)
+    console.print(f"Embedded ShopSocially API with {members} members on {base_url}", markup=False)
     console.print(f"  export SHOPSOCIALLY_BASE_URL={base_url}", markup=False)
     console.print(f"  export SHOPSOCIALLY_PARTNER_ID={fake.partner_id}", markup=False)
     console.print(f"  export SHOPSOCIALLY_API_KEY={fake.api_key}", markup=False)

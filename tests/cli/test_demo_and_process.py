@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shlex
@@ -141,3 +142,46 @@ def _get_when_up(url: str) -> httpx.Response:
         except httpx.ConnectError:
             time.sleep(0.05)
     raise AssertionError(f"{url} never answered")
+
+
+def test_ctrl_c_during_export_then_resume(served: Served, tmp_path: Path) -> None:
+    """SIGINT mid-export: exit 130 with the resume command; resuming completes it exactly."""
+    served.fake.latency = 0.05
+    out = tmp_path / "tx.jsonl"
+    args = [
+        *served.options,
+        "export",
+        "transactions",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2099-12-31",
+        "--out",
+        str(out),
+    ]
+    process = subprocess.Popen(
+        _command(*args),
+        env=_environment(served),
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for_lines(out, 100, process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "--resume" in err
+    served.fake.latency = 0
+    again = subprocess.run(
+        _command(*args, "--resume"),
+        env=_environment(served),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert sorted(ids) == sorted(t.id for t in served.fake.ledger)

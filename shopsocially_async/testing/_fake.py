@@ -57,7 +57,9 @@ class FakeShopSocially:
     of award frequency windows and date filters. ``latency`` delays every request (seconds).
     """
 
-    base_url_for_asgi = "http://fake.shopsocially.test/v2/loyalty"
+    #: The base URL to pair with :meth:`asgi_transport` (the transport ignores the host). https,
+    #: because ``ShopSociallyClient`` refuses plain http to anything but loopback.
+    base_url_for_asgi = "https://fake.shopsocially.test/v2/loyalty"
 
     def __init__(
         self,

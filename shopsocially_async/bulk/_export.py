@@ -20,14 +20,19 @@ import attrs
 
 from .._client import ShopSociallyClient
 from .._pagination import AsyncPaginator, next_start_index
-from .._params import date_range
+from .._params import FilterBy, PointsStatus, date_range
 from ..models import Page, Transaction, User
 from ._checkpoint import Checkpoint, CheckpointMismatchError
 from ._counters import RunCounters
 from ._records import FORMATS, ExportFormat, column_names, csv_header, render
 
-__all__ = ["Checkpoint", "CheckpointMismatchError", "ExportFormat", "export_transactions",
-           "export_users"]  # fmt: skip
+__all__ = [
+    "Checkpoint",
+    "CheckpointMismatchError",
+    "ExportFormat",
+    "export_transactions",
+    "export_users",
+]
 
 Fetch = Callable[[date, date, int], AsyncPaginator[Any]]
 USERS_PAGE_SIZE = 500
@@ -39,7 +44,7 @@ async def export_transactions(
     *,
     from_date: date,
     to_date: date,
-    points_status: str | Sequence[str] | None = None,
+    points_status: PointsStatus | Sequence[PointsStatus] | None = None,
     user_email: str | None = None,
     format: ExportFormat = "jsonl",
     window_days: int | None = None,
@@ -50,14 +55,21 @@ async def export_transactions(
     """Write every transaction between two dates (or one member's, with ``user_email``) to
     ``out``, one page at a time, checkpointing after each page (see :func:`export_users`).
     """
-    arguments = {"kind": "transactions", "points_status": points_status, "user_email": user_email}
+    statuses = None if points_status is None else _as_list(points_status)
+    arguments = {"kind": "transactions", "points_status": statuses, "user_email": user_email}
 
     def fetch(start: date, end: date, index: int) -> AsyncPaginator[Transaction]:
         if user_email is not None:
-            return client.users.transactions(user_email, from_date=start, to_date=end,
-                                             points_status=points_status, start_index=index)  # type: ignore[arg-type]  # fmt: skip
-        return client.transactions.list(from_date=start, to_date=end,
-                                        points_status=points_status, start_index=index)  # type: ignore[arg-type]  # fmt: skip
+            return client.users.transactions(
+                user_email,
+                from_date=start,
+                to_date=end,
+                points_status=statuses,
+                start_index=index,
+            )
+        return client.transactions.list(
+            from_date=start, to_date=end, points_status=statuses, start_index=index
+        )
 
     job = _Export(Path(out), Transaction, fetch, format, _checkpoint_path(out, checkpoint))
     return await job.run(arguments, from_date, to_date, window_days, resume, counters)
@@ -69,7 +81,7 @@ async def export_users(
     *,
     from_date: date,
     to_date: date,
-    filter_by: str | None = None,
+    filter_by: FilterBy | None = None,
     format: ExportFormat = "jsonl",
     window_days: int | None = None,
     checkpoint: str | Path | None = None,
@@ -88,11 +100,21 @@ async def export_users(
     arguments = {"kind": "users", "filter_by": filter_by}
 
     def fetch(start: date, end: date, index: int) -> AsyncPaginator[User]:
-        return client.users.list(from_date=start, to_date=end, filter_by=filter_by,  # type: ignore[arg-type]
-                                 start_index=index, count=USERS_PAGE_SIZE)  # fmt: skip
+        return client.users.list(
+            from_date=start,
+            to_date=end,
+            filter_by=filter_by,
+            start_index=index,
+            count=USERS_PAGE_SIZE,
+        )
 
     job = _Export(Path(out), User, fetch, format, _checkpoint_path(out, checkpoint))
     return await job.run(arguments, from_date, to_date, window_days, resume, counters)
+
+
+def _as_list(statuses: PointsStatus | Sequence[PointsStatus]) -> list[PointsStatus]:
+    """One status or several, as a list (as the checkpoint's JSON gives it back)."""
+    return [statuses] if isinstance(statuses, str) else list(statuses)
 
 
 def _checkpoint_path(out: str | Path, checkpoint: str | Path | None) -> Path:
@@ -122,15 +144,26 @@ class _Export:
     format: ExportFormat
     checkpoint_path: Path
 
-    async def run(self, arguments: dict[str, Any], from_date: date, to_date: date,
-                  window_days: int | None, resume: bool, counters: RunCounters | None,
-                  ) -> Checkpoint:  # fmt: skip
+    async def run(
+        self,
+        arguments: dict[str, Any],
+        from_date: date,
+        to_date: date,
+        window_days: int | None,
+        resume: bool,
+        counters: RunCounters | None,
+    ) -> Checkpoint:
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {self.format!r}")
         start, end = date_range(from_date, to_date)
         windows = list(date_windows(start, end, window_days))  # small: one per window
-        arguments = {**arguments, "from": start.isoformat(), "to": end.isoformat(),
-                     "format": self.format, "window_days": window_days}  # fmt: skip
+        arguments = {
+            **arguments,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "format": self.format,
+            "window_days": window_days,
+        }
         state = self._starting_point(arguments, windows[0], resume)
         counters = RunCounters() if counters is None else counters
         try:
@@ -140,8 +173,9 @@ class _Export:
             counters.finish()
         return state
 
-    def _starting_point(self, arguments: dict[str, Any], first: tuple[date, date],
-                        resume: bool) -> Checkpoint:  # fmt: skip
+    def _starting_point(
+        self, arguments: dict[str, Any], first: tuple[date, date], resume: bool
+    ) -> Checkpoint:
         saved = Checkpoint.load(self.checkpoint_path) if resume else None
         if saved is None:
             return Checkpoint(arguments=arguments, window_from=first[0], window_to=first[1])
@@ -152,8 +186,9 @@ class _Export:
             )
         return saved
 
-    async def _export(self, state: Checkpoint, windows: list[tuple[date, date]],
-                      counters: RunCounters) -> Checkpoint:  # fmt: skip
+    async def _export(
+        self, state: Checkpoint, windows: list[tuple[date, date]], counters: RunCounters
+    ) -> Checkpoint:
         columns = column_names(self.model)
         with _open_output(self.out, state.size, self.format, columns) as output:
             for window in _remaining(windows, state):
@@ -163,8 +198,9 @@ class _Export:
             await anyio.to_thread.run_sync(state.save, self.checkpoint_path)
         return state
 
-    async def _window(self, state: Checkpoint, output: BinaryIO, columns: list[str],
-                      counters: RunCounters) -> Checkpoint:  # fmt: skip
+    async def _window(
+        self, state: Checkpoint, output: BinaryIO, columns: list[str], counters: RunCounters
+    ) -> Checkpoint:
         before_window, first_index = counters.succeeded, state.start_index
         pager = self.fetch(state.window_from, state.window_to, state.start_index)
         async with aclosing(pager.pages()) as pages:
@@ -175,8 +211,9 @@ class _Export:
                 counters.succeeded += len(page.items)
         return attrs.evolve(state, start_index=0)
 
-    def _commit(self, state: Checkpoint, page: Page[Any], output: BinaryIO,
-                columns: list[str]) -> Checkpoint:  # fmt: skip
+    def _commit(
+        self, state: Checkpoint, page: Page[Any], output: BinaryIO, columns: list[str]
+    ) -> Checkpoint:
         """Append the page, flush it, then record it in the checkpoint (in that order)."""
         output.write(render(page.items, self.format, columns))
         output.flush()
@@ -199,8 +236,9 @@ def _remaining(windows: list[tuple[date, date]], state: Checkpoint) -> Iterable[
         if found:
             yield window
     if not found:
-        raise CheckpointMismatchError(f"checkpoint window {state.window_from} is not a window "
-                                      "of this export")  # fmt: skip
+        raise CheckpointMismatchError(
+            f"checkpoint window {state.window_from} is not a window of this export"
+        )
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from anyio.abc import ObjectReceiveStream, ObjectSendStream
 
 from .._client import ShopSociallyClient
 from .._config import RetryEvent
-from ..errors import ShopSociallyError
+from ..errors import DuplicateOrderError, ShopSociallyError
 from ..models import Transaction
 from ._counters import RunCounters
 from ._inputs import (
@@ -82,6 +82,14 @@ class BulkResult(Generic[I, R]):
     def ok(self) -> bool:
         """True when the call succeeded."""
         return self.error is None
+
+    @property
+    def replayed(self) -> bool:
+        """True when a retried award met the award its own first attempt made: applied
+        exactly once (``error`` is ``DuplicateOrderError(replay=True)``, there is no value).
+        Counted as succeeded in :class:`RunCounters`.
+        """
+        return isinstance(self.error, DuplicateOrderError) and self.error.replay
 
     @property
     def outcome_unknown(self) -> bool:
@@ -218,7 +226,7 @@ class _Feeder(Generic[I, R]):
             result = BulkResult(index, item, error=exc)
         finally:
             counters.in_flight -= 1
-        if result.ok:
+        if result.ok or result.replayed:
             counters.record_success()
         else:
             counters.record_failure(outcome_unknown=result.outcome_unknown)

@@ -87,6 +87,12 @@ def fast_transport() -> Literal["aiohttp"] | None:
     return "aiohttp" if on_asyncio else None
 
 
+def check_choice(option: str, value: str | None, allowed: Sequence[str]) -> None:
+    """A one-line error naming ``option`` when ``value`` (if given) is not allowed."""
+    if value is not None and value not in allowed:
+        raise CliError(f"{option}: {value!r} is not one of {', '.join(allowed)}")
+
+
 def parse_date(option: str, value: str) -> date:
     """A ``YYYY-MM-DD`` option value, or a one-line error naming the option."""
     try:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import _config
+from .._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from ..bulk import DEFAULT_CONCURRENCY
 from ..bulk._records import plain
 from . import _runtime as rt
@@ -154,8 +155,10 @@ def _export(ctx: typer.Context, from_text: str, to_text: str, **fields: Any) -> 
     settings = _settings(ctx)
 
     async def main() -> int:
-        if fields["format"] not in ("jsonl", "csv"):
-            raise rt.CliError(f"--format: {fields['format']!r} is not one of jsonl, csv")
+        rt.check_choice("--format", fields["format"], ("jsonl", "csv"))
+        for status in fields.get("status", ()):
+            rt.check_choice("--status", status, sorted(POINTS_STATUS_VALUES))
+        rt.check_choice("--filter-by", fields.get("filter_by"), sorted(FILTER_BY_VALUES))
         from_date, to_date = rt.parse_date("--from", from_text), rt.parse_date("--to", to_text)
         if from_date > to_date:
             raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")

@@ -180,9 +180,7 @@ class _Runner:
 
 
 def _record(result: bulk.BulkResult[Row, Any], journal: Journal, failures: FailuresFile) -> None:
-    error = result.error
-    if isinstance(error, errors.DuplicateOrderError) and error.replay:
-        error = None  # our own retry met our own award: applied exactly once
+    error = None if result.replayed else result.error  # a replay applied exactly once
     if error is not None:
         failures.add(result.input, _error_code(error), str(error), error.outcome_unknown)
     journal.record(result.input.line)

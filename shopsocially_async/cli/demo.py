@@ -22,7 +22,7 @@ import attrs
 from rich.console import Console
 from rich.table import Table
 
-from .. import bulk, errors
+from .. import bulk
 from .._client import ShopSociallyClient
 from .._config import RetryPolicy
 from ..models import Transaction
@@ -199,8 +199,7 @@ def _reconcile(
 
 def _settled(result: bulk.BulkResult[Write, Transaction]) -> bool:
     """Applied as far as the client knows: success, or a retry meeting its own award."""
-    error = result.error
-    return result.ok or (isinstance(error, errors.DuplicateOrderError) and error.replay)
+    return result.ok or result.replayed
 
 
 def _exactly_once(fake: FakeShopSocially, outcomes: Outcomes) -> tuple[bool, str]:

@@ -11,6 +11,7 @@ import attrs
 
 from .. import bulk
 from .._client import ShopSociallyClient
+from .._params import FilterBy, PointsStatus
 from ..bulk import Checkpoint, ExportFormat
 from . import _runtime as rt
 from .progress import progress
@@ -25,9 +26,9 @@ class ExportJob:
     from_date: date
     to_date: date
     format: ExportFormat
-    status: tuple[str, ...] = ()
+    status: tuple[PointsStatus, ...] = ()
     user_email: str | None = None
-    filter_by: str | None = None
+    filter_by: FilterBy | None = None
     window_days: int | None = None
     resume: bool = False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,7 +40,7 @@ async def progress(
 ) -> AsyncIterator[None]:
     """Show ``counters`` while the block runs (and a last line when it ends)."""
     console = console or Console(stderr=True, highlight=False)
-    live = console.is_terminal and sys.stderr.isatty()
+    live = console.is_terminal
     async with anyio.create_task_group() as tasks:
         if live:
             with _bar(console) as bar:
@@ -58,7 +57,7 @@ async def progress(
                 yield
             finally:
                 tasks.cancel_scope.cancel()
-    console.print(summary_line(label, counters), markup=False)
+    console.print(summary_line(label, counters), markup=False, highlight=False)
 
 
 def _bar(console: Console) -> Progress:
@@ -97,4 +96,4 @@ async def _refresh_bar(bar: Progress, task: TaskID, counters: RunCounters) -> No
 async def _plain_lines(console: Console, label: str, counters: RunCounters) -> None:
     while True:
         await anyio.sleep(PLAIN_EVERY)
-        console.print(summary_line(label, counters), markup=False)
+        console.print(summary_line(label, counters), markup=False, highlight=False)

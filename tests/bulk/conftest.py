@@ -9,8 +9,6 @@ import pytest
 from shopsocially_async import RetryPolicy, ShopSociallyClient
 from shopsocially_async.testing import FakeShopSocially
 
-# The client refuses plain http off loopback; the ASGI transport ignores the scheme.
-ASGI_BASE_URL = "https://fake.shopsocially.test/v2/loyalty"
 NO_WAIT = RetryPolicy(max_retries=3, initial_delay=0, max_delay=0, max_retry_after=0)
 
 
@@ -26,7 +24,7 @@ async def client(fake: FakeShopSocially) -> AsyncIterator[ShopSociallyClient]:
     async with ShopSociallyClient(
         fake.partner_id,
         fake.api_key,
-        base_url=ASGI_BASE_URL,
+        base_url=fake.base_url_for_asgi,
         transport=fake.asgi_transport(),
         retry_policy=NO_WAIT,
     ) as client:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
 
 from .._convert import structure, structure_many, structure_optional_scalar
+from .._pagination import AsyncPaginator
 from .._params import merge_extra
+from .._params import prefetch as check_prefetch
+from .._params import start_index as check_start_index
 from .._protocol import Call, RetrySafety
 from ..errors import ResponseValidationError
 from ..models.page import Page
@@ -16,7 +21,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["Resource", "decode_list", "decode_one", "decode_page"]
+__all__ = ["Listing", "Resource", "decode_list", "decode_one", "decode_page"]
 
 
 class Resource:
@@ -27,6 +32,50 @@ class Resource:
 
     async def _send(self, call: Call, decode: Callable[[Any], T]) -> T:
         return await self._client._request(call, decode)
+
+    def _paginate(
+        self,
+        listing: Listing[T],
+        path: str,
+        query: dict[str, Any],
+        *,
+        first_index: int,
+        prefetch: int,
+        extra_query: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> AsyncPaginator[T]:
+        """A lazy paginator over ``listing`` at ``path``; arguments are checked now, so a bad
+        one fails at the call and not in the middle of iterating."""
+        merge_extra("query", {**query, "start_index": first_index}, extra_query)
+
+        async def fetch(index: int) -> Page[T]:
+            call = make_call(
+                "GET", listing.route, path, query={**query, "start_index": index},
+                extra_query=extra_query, extra_headers=extra_headers,
+            )  # fmt: skip
+            return await self._send(call, listing.decoder(index))
+
+        return AsyncPaginator(
+            fetch, start_index=check_start_index(first_index), prefetch=check_prefetch(prefetch)
+        )
+
+
+@attrs.frozen
+class Listing(Generic[T]):
+    """A paged endpoint: its route and where its page keeps the items and the total."""
+
+    route: str
+    model: type[T]
+    items_key: str
+    total_key: str
+
+    def decoder(self, start_index: int) -> Callable[[Any], Page[T]]:
+        return decode_page(
+            self.model,
+            items_key=self.items_key,
+            total_key=self.total_key,
+            start_index=start_index,
+        )
 
 
 def make_call(

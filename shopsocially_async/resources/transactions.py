@@ -10,10 +10,12 @@ from .. import _params as p
 from .._dates import format_us_date
 from .._pagination import AsyncPaginator
 from .._protocol import path_segment
-from ..models import Page, Transaction
-from ._base import Resource, decode_one, decode_page, make_call
+from ..models import Transaction
+from ._base import Listing, Resource, decode_one, make_call
 
 __all__ = ["Transactions"]
+
+_TRANSACTIONS = Listing("/transactions", Transaction, items_key="transactions", total_key="total")
 
 
 class Transactions(Resource):
@@ -48,22 +50,10 @@ class Transactions(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
-        # Refuse clashes (start_index included) now, not in the middle of iterating.
-        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
-
-        async def fetch(index: int) -> Page[Transaction]:
-            call = make_call(
-                "GET", "/transactions", "/transactions", query={**query, "start_index": index},
-                extra_query=extra_query, extra_headers=extra_headers,
-            )  # fmt: skip
-            decode = decode_page(
-                Transaction, items_key="transactions", total_key="total", start_index=index
-            )
-            return await self._send(call, decode)
-
-        return AsyncPaginator(
-            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
-        )
+        return self._paginate(
+            _TRANSACTIONS, "/transactions", query, first_index=start_index, prefetch=prefetch,
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
 
     async def get(
         self,

@@ -11,10 +11,15 @@ from .._dates import format_dmy_date
 from .._pagination import AsyncPaginator
 from .._protocol import path_segment
 from ..errors import InvalidArgumentError
-from ..models import Page, Transaction, User
-from ._base import Resource, decode_one, decode_page, make_call
+from ..models import Transaction, User
+from ._base import Listing, Resource, decode_one, make_call
 
 __all__ = ["Users"]
+
+_USERS = Listing("/users", User, items_key="loyalty_users", total_key="total_loyalty_users")
+_USER_TRANSACTIONS = Listing(
+    "/users/{user_email}/transactions", Transaction, items_key="transactions", total_key="total"
+)
 
 
 class Users(Resource):
@@ -112,21 +117,10 @@ class Users(Resource):
                 "count": p.page_size("count", count),
             }
         )
-        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
-
-        async def fetch(index: int) -> Page[User]:
-            call = make_call(
-                "GET", "/users", "/users", query={**query, "start_index": index},
-                extra_query=extra_query, extra_headers=extra_headers,
-            )  # fmt: skip
-            decode = decode_page(
-                User, items_key="loyalty_users", total_key="total_loyalty_users", start_index=index
-            )
-            return await self._send(call, decode)
-
-        return AsyncPaginator(
-            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
-        )
+        return self._paginate(
+            _USERS, "/users", query, first_index=start_index, prefetch=prefetch,
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
 
     def transactions(
         self,
@@ -152,22 +146,10 @@ class Users(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
-        p.merge_extra("query", {**query, "start_index": start_index}, extra_query)
-
-        async def fetch(index: int) -> Page[Transaction]:
-            call = make_call(
-                "GET", "/users/{user_email}/transactions", path,
-                query={**query, "start_index": index}, extra_query=extra_query,
-                extra_headers=extra_headers,
-            )  # fmt: skip
-            decode = decode_page(
-                Transaction, items_key="transactions", total_key="total", start_index=index
-            )
-            return await self._send(call, decode)
-
-        return AsyncPaginator(
-            fetch, start_index=p.start_index(start_index), prefetch=p.prefetch(prefetch)
-        )
+        return self._paginate(
+            _USER_TRANSACTIONS, path, query, first_index=start_index, prefetch=prefetch,
+            extra_query=extra_query, extra_headers=extra_headers,
+        )  # fmt: skip
 
 
 def _user_path(user_email: str) -> str:

@@ -34,6 +34,7 @@ aiohttp runs only under asyncio: under trio the first request raises Configurati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -41,6 +42,7 @@ import httpx
 import sniffio
 
 from ._config import DEFAULT_KEEPALIVE_EXPIRY
+from ._transport import Exchange, to_response
 from .errors import ConfigurationError
 
 __all__ = ["AiohttpTransport", "check_asyncio"]
@@ -122,46 +124,65 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _timeout(self, request: httpx.Request) -> aiohttp.ClientTimeout:
         settings: dict[str, float | None] = request.extensions.get("timeout", {})
-        key = tuple(settings.get(name) for name in _TIMEOUT_KEYS)
+        return self.timeout_for(*(settings.get(name) for name in _TIMEOUT_KEYS))
+
+    def timeout_for(
+        self, connect: float | None, read: float | None, pool: float | None
+    ) -> aiohttp.ClientTimeout:
+        """The aiohttp timeouts for httpx's ``connect``, ``read`` and ``pool`` (cached)."""
+        key = (connect, read, pool)
         timeout = self._timeouts.get(key)
         if timeout is None:
-            connect, read, pool = key
             timeout = self._timeouts[key] = aiohttp.ClientTimeout(
                 total=None, connect=pool, sock_connect=connect, sock_read=read
             )
         return timeout
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._session or self._open_session()
         data: Any
         try:
             data = request.content or None
         except httpx.RequestNotRead:  # a streamed body: let aiohttp frame it
             data = request.stream
             request.headers.pop("transfer-encoding", None)
+        exchange = await self.exchange(
+            request.method,
+            str(request.url),
+            request.headers.multi_items(),
+            data,
+            self._timeout(request),
+            lambda: request,
+        )
+        return to_response(exchange, request)
+
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        data: Any,
+        timeout: aiohttp.ClientTimeout,
+        request: Callable[[], httpx.Request],
+    ) -> Exchange:
+        """Send one request and read its whole body; no ``httpx`` objects unless it fails.
+
+        ``request`` builds the ``httpx.Request`` the mapped exception carries.
+        """
+        session = self._session or self._open_session()
         try:
             async with session.request(
-                request.method,
-                str(request.url),
-                headers=request.headers.multi_items(),
+                method,
+                url,
+                headers=headers,
                 data=data,
                 allow_redirects=False,
-                timeout=self._timeout(request),
+                timeout=timeout,
                 compress=None,
             ) as response:
                 body = await response.read()
         except aiohttp.ClientError as exc:
-            raise map_exception(exc, request) from exc
-        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
-        if response.reason:
-            extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
-        return httpx.Response(
-            response.status,
-            headers=response.raw_headers,
-            content=body,
-            request=request,
-            extensions=extensions,
-        )
+            raise map_exception(exc, request()) from exc
+        return Exchange(response.status, response.raw_headers, body, response.reason)
 
     async def aclose(self) -> None:
         self._closed = True

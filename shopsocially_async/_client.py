@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 import httpx
@@ -17,11 +17,21 @@ from ._config import (
     resolve_config,
     to_timeout,
 )
-from ._protocol import Call, build_request, decode_envelope
+from ._protocol import (
+    NOT_PLAIN,
+    Call,
+    build_request,
+    decode_envelope,
+    plain_success_data,
+    wire_request,
+)
 from ._retry import call_with_retries
-from ._transport import send_once
+from ._transport import send_direct, send_once, to_response
 from .errors import ClientClosedError, ConfigurationError
 from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
+
+if TYPE_CHECKING:
+    from ._aiohttp import AiohttpTransport
 
 __all__ = ["ShopSociallyClient"]
 
@@ -39,7 +49,7 @@ class _SharedPool:
         *,
         owned: bool,
         parent: _SharedPool | None = None,
-        direct: httpx.AsyncBaseTransport | None = None,
+        direct: AiohttpTransport | None = None,
     ) -> None:
         self.http = http
         #: Our own aiohttp transport, when we built the client: sent through directly.
@@ -206,12 +216,13 @@ class ShopSociallyClient:
                 "this ShopSociallyClient is closed; create a new one (or use it inside "
                 "`async with`)"
             )
-        request = build_request(self._config, call)
         http, auth = self._pool.http, self._auth
-        direct = self._pool.direct if auth is None else None
+        if auth is None and self._pool.direct is not None:
+            return await self._request_direct(call, decode, http, self._pool.direct)
+        request = build_request(self._config, call)
 
         async def attempt(number: int) -> T:
-            response = await send_once(http, request, auth=auth, attempt=number, direct=direct)
+            response = await send_once(http, request, auth=auth, attempt=number)
             data = decode_envelope(
                 response.status_code, response.headers, response.content, response
             )
@@ -225,6 +236,48 @@ class ShopSociallyClient:
             route=call.route,
         )
 
+    async def _request_direct(
+        self,
+        call: Call,
+        decode: Callable[[Any], T],
+        http: httpx.AsyncClient,
+        transport: AiohttpTransport,
+    ) -> T:
+        """:meth:`_request` through our own aiohttp transport, on a client we built (no auth
+        hook, no event hooks): the same bytes on the wire, the same errors, retries and logs,
+        but the ``httpx.Request`` and ``httpx.Response`` are built only when an error (or a DEBUG
+        log line) needs them, about 50 us of CPU per call saved.
+        """
+        config = self._config
+        wire = wire_request(config, call)
+        built: httpx.Request | None = None
+
+        def request() -> httpx.Request:
+            nonlocal built
+            if built is None:
+                built = build_request(config, call)
+            return built
+
+        async def attempt(number: int) -> T:
+            exchange = await send_direct(
+                http, transport, wire, request, timeout=config.timeout, attempt=number
+            )
+            data = plain_success_data(exchange.status, exchange.body)
+            if data is NOT_PLAIN:
+                response = to_response(exchange, request())
+                data = decode_envelope(
+                    response.status_code, response.headers, response.content, response
+                )
+            return decode(data)
+
+        return await call_with_retries(
+            attempt,
+            policy=config.retry,
+            safety=call.safety,
+            is_write=call.is_write,
+            route=call.route,
+        )
+
 
 def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
     policy = policy or RetryPolicy()
@@ -233,7 +286,7 @@ def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryP
 
 def _new_http_client(
     transport: httpx.AsyncBaseTransport | str | None, max_connections: int
-) -> tuple[httpx.AsyncClient, httpx.AsyncBaseTransport | None]:
+) -> tuple[httpx.AsyncClient, AiohttpTransport | None]:
     """The pool, and the transport to send through directly (the aiohttp one) if any."""
     if isinstance(max_connections, bool) or not isinstance(max_connections, int):
         raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
@@ -253,7 +306,7 @@ def _new_http_client(
     return http, direct
 
 
-def _named_transport(name: str, limits: httpx.Limits) -> httpx.AsyncBaseTransport | None:
+def _named_transport(name: str, limits: httpx.Limits) -> AiohttpTransport | None:
     if name == "httpx":
         return None  # httpx builds its own, with these limits
     if name != "aiohttp":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,13 +52,16 @@ FILTER_BY_VALUES = frozenset({"enrollment_date", "last_activity_date"})
 MAX_PAGE_SIZE = 1000
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+
+
 def text(name: str, value: object) -> str:
     """A non-empty string (emails, ids, names). Surrounding spaces are an error, not trimmed."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidArgumentError(f"{name} must not be empty")
-    if value != value.strip() or any(ord(ch) < 32 for ch in value):
+    if value != value.strip() or _CONTROL_CHARACTER.search(value):
         raise InvalidArgumentError(
             f"{name} must not have surrounding spaces or control characters: {value!r}"
         )

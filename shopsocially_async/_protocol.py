@@ -17,7 +17,7 @@ import json
 import time
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
 import attrs
@@ -29,11 +29,14 @@ from ._config import ClientConfig, Credentials
 __all__ = [
     "Call",
     "RetrySafety",
+    "WireRequest",
     "build_request",
     "decode_envelope",
     "parse_json",
     "parse_retry_after",
     "path_segment",
+    "plain_success_data",
+    "wire_request",
 ]
 
 try:  # orjson is optional (the ``speedups`` extra); the stdlib parser is the fallback.
@@ -82,25 +85,94 @@ def path_segment(value: str) -> str:
 
 def build_request(config: ClientConfig, call: Call) -> httpx.Request:
     """The exact ``httpx.Request`` for ``call``: auth headers, JSON or form body, query."""
-    url = config.base_url + call.path
-    if call.query:
-        url += "?" + urlencode(call.query)
-    headers = _base_headers(config.credentials)
-    content: bytes | None = None
-    if call.body is not None or call.extra_headers:
-        headers = httpx.Headers(headers)  # a copy: the cached one is shared
-        if call.extra_headers:
-            headers.update(call.extra_headers)
-        if call.body is not None:
-            content, headers["content-type"] = encode_body(call.body, config.body_encoding)
+    content, content_type = _body_of(config, call)
     return httpx.Request(
         call.method,
-        _parse_url(url),
-        headers=headers,
+        _parse_url(_url_of(config, call)),
+        headers=_headers_of(config.credentials, call.extra_headers, content_type),
         content=content,
         # httpx.Request built by hand carries no timeout unless told; the pool honours this.
         extensions={"timeout": config.timeout.as_dict()},
     )
+
+
+def _url_of(config: ClientConfig, call: Call) -> str:
+    url = config.base_url + call.path
+    if call.query:
+        url += "?" + urlencode(call.query)
+    return url
+
+
+def _body_of(config: ClientConfig, call: Call) -> tuple[bytes | None, str | None]:
+    if call.body is None:
+        return None, None
+    return encode_body(call.body, config.body_encoding)
+
+
+def _headers_of(
+    credentials: Credentials | None,
+    extra_headers: Mapping[str, str] | None,
+    content_type: str | None,
+) -> httpx.Headers:
+    headers = _base_headers(credentials)
+    if content_type is not None or extra_headers:
+        headers = httpx.Headers(headers)  # a copy: the cached one is shared
+        if extra_headers:
+            headers.update(extra_headers)
+        if content_type is not None:
+            headers["content-type"] = content_type
+    return headers
+
+
+class WireRequest(NamedTuple):
+    """What goes on the wire for one call, without building an ``httpx.Request``.
+
+    The fast transport sends this; :func:`build_request` still builds the ``httpx.Request``
+    (for errors and logs) when one is needed. ``headers`` are exactly the ones httpx would send
+    for the same call (``Host`` and ``Content-Length`` included): they are taken from an
+    ``httpx.Request`` built the first time a header set is seen.
+    """
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    content: bytes | None
+
+
+def wire_request(config: ClientConfig, call: Call) -> WireRequest:
+    """The method, URL, headers and body :func:`build_request` would produce for ``call``."""
+    content, content_type = _body_of(config, call)
+    url = _url_of(config, call)
+    extra = tuple(call.extra_headers.items()) if call.extra_headers else None
+    length = None if content is None else len(content)
+    headers = _wire_headers(config.credentials, call.method, url, extra, content_type, length)
+    return WireRequest(call.method, _url_text(url), headers, content or None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _url_text(url: str) -> str:
+    """``str(httpx.URL(url))``: the URL as httpx normalizes it."""
+    return str(_parse_url(url))
+
+
+@functools.lru_cache(maxsize=1024)
+def _wire_headers(
+    credentials: Credentials | None,
+    method: str,
+    url: str,
+    extra_headers: tuple[tuple[str, str], ...] | None,
+    content_type: str | None,
+    content_length: int | None,
+) -> list[tuple[str, str]]:
+    """httpx's own header list for such a request (it depends on the body only by its length).
+
+    Keyed by the URL's text (hashing an ``httpx.URL`` formats it each time). Callers must not
+    mutate the list: it is shared.
+    """
+    headers = _headers_of(credentials, dict(extra_headers) if extra_headers else None, content_type)
+    content = None if content_length is None else bytes(content_length)
+    request = httpx.Request(method, _parse_url(url), headers=headers, content=content)
+    return request.headers.multi_items()
 
 
 # Parsing a URL is most of the cost of an httpx.Request, and clients call the same few URLs
@@ -122,8 +194,7 @@ def encode_body(body: Mapping[str, Any], encoding: str) -> tuple[bytes, str]:
     if encoding == "form":
         fields = {key: _form_value(value) for key, value in body.items()}
         return urlencode(fields).encode(), "application/x-www-form-urlencoded"
-    text = json.dumps(body, separators=(",", ":"), default=_json_default)
-    return text.encode(), "application/json"
+    return _JSON_ENCODER.encode(body).encode(), "application/json"
 
 
 def _json_default(value: object) -> object:
@@ -131,6 +202,10 @@ def _json_default(value: object) -> object:
         # Money travels as a JSON number; float repr is exact for amounts of <= 15 digits.
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"cannot send {type(value).__name__} in a request body")
+
+
+# json.dumps(body, separators=..., default=...) builds a new encoder per call; this is the same.
+_JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
 
 
 def _form_value(value: object) -> str:
@@ -171,6 +246,27 @@ def decode_envelope(
         return document["data"]
     error_code, message = failure or (None, _status_text(status, body))
     raise make_api_error(status, error_code, message, headers, response, document)
+
+
+#: :func:`plain_success_data`'s answer when the body is not a plain success envelope.
+NOT_PLAIN: Any = object()
+
+
+def plain_success_data(status: int, body: bytes) -> Any:
+    """``data`` of a success envelope, else :data:`NOT_PLAIN` (no ``httpx.Response`` needed).
+
+    Returns exactly what :func:`decode_envelope` returns whenever that returns; on
+    :data:`NOT_PLAIN` call :func:`decode_envelope` for the error it raises.
+    """
+    if status >= 400 or not body:
+        return NOT_PLAIN
+    try:
+        document = parse_json(body)
+    except (ValueError, UnicodeDecodeError):
+        return NOT_PLAIN
+    if not isinstance(document, dict) or "data" not in document or _failure_of(document):
+        return NOT_PLAIN
+    return document["data"]
 
 
 def _failure_of(document: object) -> tuple[str | None, str] | None:

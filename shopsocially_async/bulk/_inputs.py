@@ -68,4 +68,16 @@ def coerce_input(kind: type[InputT], item: InputT | Mapping[str, Any]) -> InputT
 
 def as_kwargs(item: AwardInput | RedeemInput | DeductInput | ReturnInput) -> dict[str, Any]:
     """The keyword arguments of the client call, leaving out unset optional fields."""
-    return {k: v for k, v in attrs.asdict(item, recurse=False).items() if v is not None}
+    names = _FIELD_NAMES.get(type(item))
+    if names is None:
+        names = _FIELD_NAMES[type(item)] = tuple(a.name for a in attrs.fields(type(item)))
+    kwargs = {}
+    for name in names:
+        value = getattr(item, name)
+        if value is not None:
+            kwargs[name] = value
+    return kwargs
+
+
+# Field names per input class (attrs.asdict walks the fields' metadata on every call).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -30,6 +30,8 @@ from typing import Any, Generic, TypeVar
 import anyio
 import attrs
 from anyio.abc import ObjectReceiveStream, ObjectSendStream
+from anyio.lowlevel import checkpoint_if_cancelled
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from .._client import ShopSociallyClient
 from .._config import RetryEvent
@@ -113,6 +115,18 @@ class BulkRun(Generic[I, R]):
         return self
 
     async def __anext__(self) -> BulkResult[I, R]:
+        if isinstance(self._results, MemoryObjectReceiveStream):
+            # A waiting result is taken without receive()'s trip through the event loop;
+            # cancellation is still checked, as receive() does.
+            await checkpoint_if_cancelled()
+            try:
+                result: BulkResult[I, R] = self._results.receive_nowait()
+            except anyio.WouldBlock:
+                pass
+            except anyio.EndOfStream:
+                raise StopAsyncIteration from None
+            else:
+                return result
         try:
             return await self._results.receive()
         except anyio.EndOfStream:

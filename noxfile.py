@@ -8,38 +8,39 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "tests_aiohttp", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
+
+
+PYTEST = ("-m", "pytest", "--import-mode=importlib", "-p", "no:cacheprovider")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite under asyncio and trio, with branch coverage."""
+    """The whole suite under asyncio and trio, then the socket-level tests again on the
+    aiohttp transport, with branch coverage over both runs."""
     session.install("-e", ".[test]")
-    session.run(
-        "coverage",
-        "run",
-        "-m",
-        "pytest",
-        "--import-mode=importlib",
-        "-p",
-        "no:cacheprovider",
-        *session.posargs,
-    )
+    session.run("coverage", "run", *PYTEST, *session.posargs)
+    if not session.posargs:
+        _socket_tests_on_aiohttp(session, "coverage", "run", "--append")
     session.run("coverage", "report", "--fail-under=85")
 
 
 @nox.session
 def tests_aiohttp(session: nox.Session) -> None:
-    """The socket-level tests again, on the aiohttp transport (asyncio only)."""
+    """Only the socket-level tests, on the aiohttp transport (asyncio only)."""
     session.install("-e", ".[test]")
+    _socket_tests_on_aiohttp(session, "python", *session.posargs)
+
+
+def _socket_tests_on_aiohttp(session: nox.Session, *runner: str) -> None:
+    # aiohttp runs only under asyncio, so the trio variants are deselected, not skipped.
     session.run(
-        "pytest",
-        "--import-mode=importlib",
-        "-p",
-        "no:cacheprovider",
+        *runner,
+        *PYTEST,
         "tests/integration",
-        *session.posargs,
+        "-k",
+        "not trio",
         env={"SHOPSOCIALLY_TEST_TRANSPORT": "aiohttp"},
     )
 

@@ -27,10 +27,10 @@ from shopsocially_async.testing import FakeShopSocially
 
 @pytest.fixture
 def client_transport(anyio_backend: str) -> str:
-    """The ``transport=`` to build socket-level clients with (aiohttp skips under trio)."""
+    """The ``transport=`` to build socket-level clients with (aiohttp: asyncio only)."""
     name = os.environ.get("SHOPSOCIALLY_TEST_TRANSPORT", "httpx")
     if name == "aiohttp" and anyio_backend != "asyncio":
-        pytest.skip("the aiohttp transport runs only under asyncio")
+        pytest.fail("the aiohttp transport runs only under asyncio: deselect trio (-k 'not trio')")
     return name
 
 

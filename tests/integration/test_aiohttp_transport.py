@@ -205,8 +205,9 @@ async def test_aiohttp_refuses_trio() -> None:
 
 async def test_aiohttp_transport_maps_connect_timeout() -> None:
     """An unroutable address times out connecting: APITimeoutError, request_sent False."""
-    transport_mod = pytest.importorskip("shopsocially_async._aiohttp")
     import aiohttp
+
+    from shopsocially_async import _aiohttp as transport_mod
 
     request = httpx.Request("GET", "http://127.0.0.1:9/x")
     mapped = transport_mod.map_exception(aiohttp.ConnectionTimeoutError("slow"), request)

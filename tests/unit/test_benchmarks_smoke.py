@@ -5,13 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("msgspec")
-pytest.importorskip("pydantic")
-pytest.importorskip("psutil")
-pytest.importorskip("requests")
-
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not installed
     sys.path.insert(0, str(ROOT))

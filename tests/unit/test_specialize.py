@@ -1,0 +1,117 @@
+"""The specialised record builders: slot stores only where ``__init__`` does nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from shopsocially_async._convert import _FAST, _SCALAR_HOOKS, structure
+from shopsocially_async._specialize import record_hook
+from shopsocially_async.models import Transaction
+
+
+def _hook(model: type[Any]) -> Any:
+    hook = record_hook(model, _SCALAR_HOOKS, _FAST.get_structure_hook)
+    assert hook is not None
+    return hook
+
+
+def _stores_slots(model: type[Any]) -> bool:
+    return "s0" in _hook(model).__globals__
+
+
+@attrs.frozen
+class Plain:
+    a: str | None = None
+    b: int | None = None
+
+
+@attrs.frozen
+class Checked:
+    a: str | None = attrs.field(default=None, validator=attrs.validators.instance_of(str))
+
+
+def _same(value: str | None) -> str | None:
+    return value
+
+
+@attrs.frozen
+class Converted:
+    a: str | None = attrs.field(default=None, converter=_same)
+
+
+@attrs.frozen
+class PostInit:
+    a: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "a", "set by post-init")
+
+
+@attrs.frozen(cache_hash=True)
+class CachedHash:
+    a: str | None = None
+
+
+@attrs.frozen(slots=False)
+class NotSlotted:
+    a: str | None = None
+
+
+@attrs.frozen(init=False)
+class OwnInit:
+    a: str | None = None
+
+    def __init__(self, a: str | None = None) -> None:
+        self.__attrs_init__(a=a)
+
+
+@attrs.frozen
+class Child(Plain):
+    c: str | None = None
+
+
+def test_plain_slotted_records_store_slots() -> None:
+    assert _stores_slots(Plain)
+    assert _stores_slots(Child)  # inherited slots are found on the base class
+    assert _stores_slots(Transaction)
+
+
+@pytest.mark.parametrize("model", [Checked, Converted, PostInit, CachedHash, NotSlotted, OwnInit])
+def test_anything_init_does_more_for_is_built_by_calling_it(model: type[Any]) -> None:
+    assert not _stores_slots(model)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"a": "x"}, {"a": "", "b": 3}, {"a": None, "b": "4", "c": "z"}, {"b": 5, "extra": 1}],
+)
+def test_built_records_equal_those_of_init(data: dict[str, Any]) -> None:
+    built = _hook(Child)(data)
+    expected = Child(
+        a=data.get("a") or None,
+        b=None if data.get("b") is None else int(data["b"]),
+        c=data.get("c") or None,
+    )
+    assert built == expected
+    assert hash(built) == hash(expected)
+    assert repr(built) == repr(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.a = "y"
+
+
+def test_post_init_still_runs() -> None:
+    assert _hook(PostInit)({"a": "x"}).a == "set by post-init"
+
+
+def test_transaction_fields_absent_keep_defaults() -> None:
+    tx = structure({"id": "t1", "points": "7", "created_time": "30-Mar-16 19:20:22"}, Transaction)
+    assert tx == attrs.evolve(Transaction(id="t1", points=7), created_time=tx.created_time)
+    assert tx.created_time is not None
+    assert all(
+        getattr(tx, f.name) is None
+        for f in attrs.fields(Transaction)
+        if f.name not in ("id", "points", "created_time")
+    )

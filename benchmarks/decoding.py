@@ -80,6 +80,17 @@ class PydTransaction(pydantic.BaseModel):
     updated_time: Timestamp = None
     approved_time: Timestamp = None
     auto_approval_date: Timestamp = None
+    # The rest of Transaction's 33 fields: the same shape as our model, as the issue asks.
+    first_name: str | None = None
+    last_name: str | None = None
+    redemptions_list: list[Any] | None = None
+    available_points: int | None = None
+    points_used: int | None = None
+    points_expired: int | None = None
+    points_deducted: int | None = None
+    points_expiration_date: Timestamp = None
+    qualified_points: bool | None = None
+    partner_id: str | None = None
 
 
 class PydData(pydantic.BaseModel):
@@ -118,12 +129,24 @@ class MsgTransaction(msgspec.Struct):
     updated_time: Any = None
     approved_time: Any = None
     auto_approval_date: Any = None
+    # The rest of Transaction's 33 fields: the same shape as our model.
+    first_name: str | None = None
+    last_name: str | None = None
+    redemptions_list: list[Any] | None = None
+    available_points: int | None = None
+    points_used: int | None = None
+    points_expired: int | None = None
+    points_deducted: int | None = None
+    points_expiration_date: Any = None
+    qualified_points: bool | None = None
+    partner_id: str | None = None
 
     def __post_init__(self) -> None:
         self.created_time = _ts(self.created_time)
         self.updated_time = _ts(self.updated_time)
         self.approved_time = _ts(self.approved_time)
         self.auto_approval_date = _ts(self.auto_approval_date)
+        self.points_expiration_date = _ts(self.points_expiration_date)
 
 
 class MsgData(msgspec.Struct):

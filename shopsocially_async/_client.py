@@ -50,8 +50,11 @@ class _SharedPool:
         owned: bool,
         parent: _SharedPool | None = None,
         direct: AiohttpTransport | None = None,
+        size: int | None = None,
     ) -> None:
         self.http = http
+        #: How many connections the pool may open; None when the caller's transport decides.
+        self.size = size
         #: Our own aiohttp transport, when we built the client: sent through directly.
         self.direct = direct
         self._owned = owned  # a borrowed client (or a copy's view) is not ours to close
@@ -64,7 +67,7 @@ class _SharedPool:
 
     def borrow(self) -> _SharedPool:
         """A view for a copy: closing the view leaves the pool open; closing us closes both."""
-        return _SharedPool(self.http, owned=False, parent=self, direct=self.direct)
+        return _SharedPool(self.http, owned=False, parent=self, direct=self.direct, size=self.size)
 
     async def close(self) -> None:
         if self._closed:
@@ -132,7 +135,9 @@ class ShopSociallyClient:
         )
         if http_client is None:
             http, direct = _new_http_client(transport, max_connections)
-            pool = _SharedPool(http, owned=True, direct=direct)
+            # A transport object of the caller's (mock, ASGI, ...) has its own limits, if any.
+            size = None if isinstance(transport, httpx.AsyncBaseTransport) else max_connections
+            pool = _SharedPool(http, owned=True, direct=direct, size=size)
         else:
             pool = _SharedPool(http_client, owned=False)
         self._setup(config, pool, auth)
@@ -152,6 +157,12 @@ class ShopSociallyClient:
     @property
     def base_url(self) -> str:
         return self._config.base_url
+
+    @property
+    def max_connections(self) -> int | None:
+        """The connection pool's size; None when your own ``http_client`` or ``transport``
+        object decides it."""
+        return self._pool.size
 
     @property
     def max_retries(self) -> int:

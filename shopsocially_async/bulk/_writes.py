@@ -35,7 +35,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 
 from .._client import ShopSociallyClient
 from .._config import RetryEvent
-from ..errors import DuplicateOrderError, ShopSociallyError
+from ..errors import DuplicateOrderError, InvalidArgumentError, ShopSociallyError
 from ..models import Transaction
 from ._counters import RunCounters
 from ._inputs import (
@@ -368,6 +368,7 @@ def _write_many(
     rate: float | RateLimiter | None,
     counters: RunCounters | None,
 ) -> Run[InputT]:
+    _check_pool_covers(client, concurrency)
     counters = RunCounters() if counters is None else counters
     method = call(counting_retries(client, counters))
 
@@ -375,3 +376,14 @@ def _write_many(
         return await method(**as_kwargs(coerce_input(kind, item)))
 
     return run_many(operation, inputs, concurrency=concurrency, rate=rate, counters=counters)
+
+
+def _check_pool_covers(client: ShopSociallyClient, concurrency: object) -> None:
+    """Refuse a concurrency the client's pool would silently cap (calls would queue for a
+    connection, and a pool timeout would fail writes that never left)."""
+    pool = client.max_connections
+    if pool is not None and isinstance(concurrency, int) and concurrency > pool:
+        raise InvalidArgumentError(
+            f"concurrency={concurrency} exceeds the client's max_connections={pool}: build the "
+            f"client with ShopSociallyClient(..., max_connections={concurrency}) or more"
+        )

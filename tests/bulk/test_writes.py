@@ -209,3 +209,26 @@ def test_bad_concurrency_is_refused() -> None:
 async def _enter_with(concurrency: int) -> None:
     async with bulk.run_many(_echo, [1], concurrency=concurrency):
         pass
+
+
+@pytest.mark.anyio
+async def test_a_concurrency_the_pool_would_cap_is_refused(fake: FakeShopSocially) -> None:
+    """award_many refuses concurrency above the client's max_connections, before any request."""
+    async with ShopSociallyClient(
+        fake.partner_id, fake.api_key, base_url="http://127.0.0.1:9/v2/loyalty", max_connections=4
+    ) as client:
+        assert client.max_connections == 4
+        assert client.with_options(max_retries=0).max_connections == 4
+        inputs = [{"user_email": "a@example.com", "activity_id": "signup"}] * 8
+        with pytest.raises(errors.InvalidArgumentError, match=r"concurrency=8 .*max_connections=4"):
+            async with bulk.award_many(client, inputs, concurrency=8):
+                pass  # pragma: no cover - refused before the block runs
+    assert fake.stats.requests.total() == 0
+
+
+@pytest.mark.anyio
+async def test_a_pool_of_unknown_size_is_not_second_guessed(client: ShopSociallyClient) -> None:
+    """With the caller's own transport object the pool size is unknown, and not checked."""
+    assert client.max_connections is None
+    async with bulk.award_many(client, [], concurrency=500) as run:
+        assert [result async for result in run] == []

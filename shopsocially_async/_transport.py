@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import httpx
 
 from ._protocol import WireRequest
-from .errors import APIConnectionError, APITimeoutError, ClientClosedError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ResponseValidationError,
+)
 
 if TYPE_CHECKING:
     from ._aiohttp import AiohttpTransport
@@ -44,17 +49,24 @@ class Exchange(NamedTuple):
 
 
 def to_response(exchange: Exchange, request: httpx.Request) -> httpx.Response:
-    """The ``httpx.Response`` httpx's own transport would have returned."""
+    """The ``httpx.Response`` httpx's own transport would have returned.
+
+    A body its ``Content-Encoding`` cannot decode raises :class:`ResponseValidationError`,
+    as :func:`send_once` does for the same body.
+    """
     extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
     if exchange.reason:
         extensions["reason_phrase"] = exchange.reason.encode("ascii", "replace")
-    return httpx.Response(
-        exchange.status,
-        headers=exchange.raw_headers,
-        content=exchange.body,
-        request=request,
-        extensions=extensions,
-    )
+    try:
+        return httpx.Response(
+            exchange.status,
+            headers=exchange.raw_headers,
+            content=exchange.body,
+            request=request,
+            extensions=extensions,
+        )
+    except httpx.DecodingError as exc:
+        raise _undecodable_body(exc, request, exchange.status) from exc
 
 
 async def send_once(
@@ -74,6 +86,10 @@ async def send_once(
     except httpx.TransportError as exc:
         _log_exchange(request, type(exc).__name__, started, attempt)
         raise _connection_error(exc, request) from exc
+    except httpx.DecodingError as exc:
+        # A whole response arrived (a write may have applied) but its body cannot be read.
+        _log_exchange(request, type(exc).__name__, started, attempt)
+        raise _undecodable_body(exc, request, None) from exc
     except RuntimeError as exc:
         if http.is_closed:
             raise ClientClosedError("the client's connection pool is closed") from exc
@@ -129,6 +145,17 @@ def _log_exchange(request: httpx.Request, outcome: object, started: float, attem
             (time.perf_counter() - started) * 1000,
             attempt,
         )
+
+
+def _undecodable_body(
+    exc: httpx.DecodingError, request: httpx.Request, status: int | None
+) -> ResponseValidationError:
+    answer = "the response" if status is None else f"the HTTP {status} response"
+    return ResponseValidationError(
+        f"{request.method} {request.url.path}: {answer} body cannot be decoded "
+        f"per its Content-Encoding ({exc})",
+        path="$",
+    )
 
 
 def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:

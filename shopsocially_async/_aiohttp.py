@@ -34,6 +34,7 @@ aiohttp runs only under asyncio: under trio the first request raises Configurati
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,16 @@ _EXCEPTION_MAP: tuple[tuple[type[BaseException], type[httpx.TransportError]], ..
     (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
     (aiohttp.ClientError, httpx.ReadError),
 )
+
+
+_CLOSED = "Cannot send a request, as the client has been closed."
+
+
+def _task_cancelling() -> bool:
+    """Whether the current task itself is being cancelled (unknowable before Python 3.11)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    return bool(cancelling()) if cancelling is not None else False
 
 
 def check_asyncio(what: str = "transport='aiohttp'") -> None:
@@ -106,7 +117,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
+            raise RuntimeError(_CLOSED)
         check_asyncio()
         connector = aiohttp.TCPConnector(
             limit=self._max_connections,
@@ -181,8 +192,24 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ) as response:
                 body = await response.read()
         except aiohttp.ClientError as exc:
+            if self._closed_before_sending(exc):
+                raise RuntimeError(_CLOSED) from exc
             raise map_exception(exc, request()) from exc
+        except asyncio.CancelledError:
+            # aclose() cancels the calls waiting for a pooled connection (never sent): that
+            # is our ClientClosedError, not a cancellation of the caller's task.
+            if self._closed and not _task_cancelling():
+                raise RuntimeError(_CLOSED) from None
+            raise
         return Exchange(response.status, response.raw_headers, body, response.reason)
+
+    def _closed_before_sending(self, exc: aiohttp.ClientError) -> bool:
+        """aiohttp's "Connector is closed." comes only before a request is written."""
+        return (
+            self._closed
+            and type(exc) is aiohttp.ClientConnectionError
+            and str(exc).startswith("Connector is closed")
+        )
 
     async def aclose(self) -> None:
         self._closed = True

@@ -276,11 +276,20 @@ def _failure_of(document: object) -> tuple[str | None, str] | None:
     nested = document.get("error")
     if isinstance(nested, dict):
         return _code(nested), _message(nested)
-    if document.get("success") is False:
+    if _says_false(document.get("success")):
         return _code(document), _message(document)
     if "code" in document and "message" in document and "data" not in document:
         return _code(document), _message(document)
     return None
+
+
+def _says_false(success: object) -> bool:
+    """``"success": false``, also as the sloppy ``"false"`` or ``0``: never a success."""
+    if success is False:
+        return True
+    if isinstance(success, str):
+        return success.strip().lower() in ("false", "0")
+    return type(success) is int and success == 0
 
 
 def _code(envelope: Mapping[str, Any]) -> str | None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -49,15 +49,7 @@ FaultKind = Literal[
     "drop_after",
     "timeout_after",
 ]
-KINDS: tuple[str, ...] = (
-    "latency",
-    "rate_limit",
-    "server_error",
-    "unavailable",
-    "drop_before",
-    "drop_after",
-    "timeout_after",
-)
+KINDS: tuple[str, ...] = get_args(FaultKind)
 BEFORE_KINDS = frozenset({"rate_limit", "server_error", "unavailable", "drop_before"})
 AFTER_KINDS = frozenset({"drop_after", "timeout_after"})
 DEFAULT_STALL = 30.0

@@ -81,66 +81,29 @@ JournalOpt = Annotated[
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Skip the lines the journal lists")]
 
 
-def _bulk(
-    ctx: typer.Context,
-    kind: str,
-    csv_path: Path,
-    failures: Path | None,
-    journal: Path | None,
-    resume: bool,
-) -> None:
-    default_failures, default_journal = default_paths(csv_path)
-    job = BulkJob(kind, csv_path, failures or default_failures, journal or default_journal, resume)
-    settings = _settings(ctx)
-    rt.run(lambda: run_bulk(settings, job))
+def _bulk_command(kind: str, summary: str) -> None:
+    """Register the CSV-driven write command ``kind``: the four differ only in their CSV."""
+
+    def command(
+        ctx: typer.Context,
+        csv_path: CsvArg,
+        failures: FailuresOpt = None,
+        journal: JournalOpt = None,
+        resume: ResumeOpt = False,
+    ) -> None:
+        default_failures, default_journal = default_paths(csv_path)
+        failures, journal = failures or default_failures, journal or default_journal
+        job = BulkJob(kind, csv_path, failures, journal, resume)
+        settings = _settings(ctx)
+        rt.run(lambda: run_bulk(settings, job))
+
+    app.command(kind, help=summary)(command)
 
 
-@app.command()
-def award(
-    ctx: typer.Context,
-    csv_path: CsvArg,
-    failures: FailuresOpt = None,
-    journal: JournalOpt = None,
-    resume: ResumeOpt = False,
-) -> None:
-    """Award points: columns user_email, activity_id[, points_passed, order_id]."""
-    _bulk(ctx, "award", csv_path, failures, journal, resume)
-
-
-@app.command()
-def redeem(
-    ctx: typer.Context,
-    csv_path: CsvArg,
-    failures: FailuresOpt = None,
-    journal: JournalOpt = None,
-    resume: ResumeOpt = False,
-) -> None:
-    """Redeem rewards: columns user_email, redemption_id."""
-    _bulk(ctx, "redeem", csv_path, failures, journal, resume)
-
-
-@app.command()
-def deduct(
-    ctx: typer.Context,
-    csv_path: CsvArg,
-    failures: FailuresOpt = None,
-    journal: JournalOpt = None,
-    resume: ResumeOpt = False,
-) -> None:
-    """Deduct points: columns user_email, points_passed, reason."""
-    _bulk(ctx, "deduct", csv_path, failures, journal, resume)
-
-
-@app.command()
-def returns(
-    ctx: typer.Context,
-    csv_path: CsvArg,
-    failures: FailuresOpt = None,
-    journal: JournalOpt = None,
-    resume: ResumeOpt = False,
-) -> None:
-    """Process returns: columns order_id[, returned_amount]."""
-    _bulk(ctx, "returns", csv_path, failures, journal, resume)
+_bulk_command("award", "Award points: columns user_email, activity_id[, points_passed, order_id].")
+_bulk_command("redeem", "Redeem rewards: columns user_email, redemption_id.")
+_bulk_command("deduct", "Deduct points: columns user_email, points_passed, reason.")
+_bulk_command("returns", "Process returns: columns order_id[, returned_amount].")
 
 
 FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")]

@@ -56,46 +56,60 @@ def record_hook(
         return None
     namespace: dict[str, Any] = {"__model": model}
     lines = ["def structure(o, _=None):", "    get = o.get"]
-    arguments = []
-    setters = _slot_setters(model, fields)
     for index, field in enumerate(fields):
-        value = f"v{index}"
-        inner = _optional_inner(field.type)
-        if inner is not None and field.default is None and inner in scalar_hooks:
-            hook = f"h{index}"
-            namespace[hook] = scalar_hooks[inner]
-            lines.append(f"    {value} = get({field.name!r})")
-            lines.append(f"    if {value} is None or {value} == '':")
-            lines.append(f"        {value} = None")
-            if inner in _INLINE_KINDS:
-                namespace[f"k{index}"] = inner
-                lines.append(f"    elif {value}.__class__ is not k{index}:")
-            else:
-                lines.append("    else:")
-            lines.append(f"        {value} = {hook}({value})")
-        elif field.default is None or field.default is attrs.NOTHING:
-            # As cattrs: an absent field keeps its default (a required one raises KeyError,
-            # and the detailed converter explains); a present one goes through its hook.
-            hook, tp = f"h{index}", f"t{index}"
-            namespace[hook], namespace[tp] = hook_for(field.type), field.type
-            call = f"{hook}(o[{field.name!r}], {tp})"
-            if field.default is None:
-                call = f"{call} if {field.name!r} in o else None"
-            lines.append(f"    {value} = {call}")
-        else:
+        field_lines = _read_field(index, field, namespace, scalar_hooks, hook_for)
+        if field_lines is None:
             return None  # a non-None default: leave it to cattrs
-        arguments.append(f"{field.name}={value}")
-    if setters is None:
-        lines.append(f"    return __model({', '.join(arguments)})")
-    else:
-        namespace["__new"] = object.__new__
-        lines.append("    self = __new(__model)")
-        for index, setter in enumerate(setters):
-            namespace[f"s{index}"] = setter
-            lines.append(f"    s{index}(self, v{index})")
-        lines.append("    return self")
+        lines += field_lines
+    lines += _build_record(model, fields, namespace)
     exec("\n".join(lines), namespace)  # noqa: S102 - code built above from field names only
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _read_field(
+    index: int,
+    field: Any,
+    namespace: dict[str, Any],
+    scalar_hooks: dict[Any, Hook],
+    hook_for: Callable[[Any], Hook],
+) -> list[str] | None:
+    """Lines that read field ``index`` of ``o`` into ``v{index}`` (None: cannot inline it)."""
+    value, hook = f"v{index}", f"h{index}"
+    inner = _optional_inner(field.type)
+    if inner is not None and field.default is None and inner in scalar_hooks:
+        namespace[hook] = scalar_hooks[inner]
+        lines = [f"    {value} = get({field.name!r})"]
+        lines += [f"    if {value} is None or {value} == '':", f"        {value} = None"]
+        if inner in _INLINE_KINDS:
+            namespace[f"k{index}"] = inner
+            lines.append(f"    elif {value}.__class__ is not k{index}:")
+        else:
+            lines.append("    else:")
+        return [*lines, f"        {value} = {hook}({value})"]
+    if field.default is None or field.default is attrs.NOTHING:
+        # As cattrs: an absent field keeps its default (a required one raises KeyError,
+        # and the detailed converter explains); a present one goes through its hook.
+        tp = f"t{index}"
+        namespace[hook], namespace[tp] = hook_for(field.type), field.type
+        call = f"{hook}(o[{field.name!r}], {tp})"
+        if field.default is None:
+            call = f"{call} if {field.name!r} in o else None"
+        return [f"    {value} = {call}"]
+    return None
+
+
+def _build_record(model: type[Any], fields: Any, namespace: dict[str, Any]) -> list[str]:
+    """Lines that return the record built from ``v0``, ``v1``, …"""
+    setters = _slot_setters(model, fields)
+    if setters is None:
+        arguments = ", ".join(f"{field.name}=v{index}" for index, field in enumerate(fields))
+        return [f"    return __model({arguments})"]
+    namespace["__new"] = object.__new__
+    lines = ["    self = __new(__model)"]
+    for index, setter in enumerate(setters):
+        namespace[f"s{index}"] = setter
+        lines.append(f"    s{index}(self, v{index})")
+    return [*lines, "    return self"]
 
 
 def _slot_setters(model: type[Any], fields: Any) -> list[Hook] | None:

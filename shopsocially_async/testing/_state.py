@@ -37,7 +37,7 @@ from . import _catalog as catalog
 from . import _formats as fmt
 from ._errors import business_error, invalid_value, missing_parameters, unknown_reference
 from ._ledger import LedgerCore, Order, next_month, window_start
-from ._records import Activity, Member, Transaction, balance_effect
+from ._records import Activity, Member, Redemption, Transaction, balance_effect
 
 
 class LoyaltyState(LedgerCore):
@@ -62,16 +62,7 @@ class LoyaltyState(LedgerCore):
         now = at or self.clock()
         member = self.member(user_email)
         activity = self._awardable(activity_id, amount)
-        if order_key is not None and order_key in self.orders:
-            raise business_error(
-                "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."
-            )
-        start = window_start(activity.max_award_frequency_interval, now)
-        if (
-            self.awards_between(member, activity.activity_id, start, now)
-            >= activity.max_award_frequency
-        ):
-            raise business_error("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
+        self._check_award_allowed(member, activity, order_key, now)
         multiplier = (
             activity.bonus_multiplier
             if activity.activity_type == "bonus_multiplier"
@@ -94,6 +85,21 @@ class LoyaltyState(LedgerCore):
         if activity.activity_type == "bonus_multiplier" and amount is None:
             raise missing_parameters(["points_passed"])
         return activity
+
+    def _check_award_allowed(
+        self, member: Member, activity: Activity, order_key: str | None, now: datetime
+    ) -> None:
+        """Refuse an order already rewarded, then an award over the activity's frequency."""
+        if order_key is not None and order_key in self.orders:
+            raise business_error(
+                "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."
+            )
+        start = window_start(activity.max_award_frequency_interval, now)
+        if (
+            self.awards_between(member, activity.activity_id, start, now)
+            >= activity.max_award_frequency
+        ):
+            raise business_error("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
 
     def _award_entry(
         self,
@@ -127,6 +133,23 @@ class LoyaltyState(LedgerCore):
         """Spend a reward's points and hand out its next coupon code."""
         now = at or self.clock()
         member = self.member(user_email)
+        reward = self._redeemable(redemption_id, member)
+        txn = self.entry(
+            member,
+            "redeem",
+            reward.allowed_redeem_points,
+            "redeemed",
+            now,
+            redemption_id=reward.redemption_id,
+            redemption_name=reward.redemption_name,
+            redemption_value=f"${reward.redemption_value}",
+            coupon_code=reward.coupon_codes.pop(0),
+        )
+        member.redeemed_points += txn.points
+        self.record(txn)
+        return txn
+
+    def _redeemable(self, redemption_id: str, member: Member) -> Redemption:
         reward = self.redemptions.get(redemption_id)
         if reward is None:
             raise unknown_reference(
@@ -144,20 +167,7 @@ class LoyaltyState(LedgerCore):
             raise business_error(
                 "INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient."
             )
-        txn = self.entry(
-            member,
-            "redeem",
-            reward.allowed_redeem_points,
-            "redeemed",
-            now,
-            redemption_id=reward.redemption_id,
-            redemption_name=reward.redemption_name,
-            redemption_value=f"${reward.redemption_value}",
-            coupon_code=reward.coupon_codes.pop(0),
-        )
-        member.redeemed_points += txn.points
-        self.record(txn)
-        return txn
+        return reward
 
     def deduct(self, user_email: str, points_passed: object, reason: object) -> Transaction:
         """Take points off a member's balance; never below zero."""

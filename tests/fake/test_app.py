@@ -101,10 +101,13 @@ async def test_unreadable_bodies_are_400(
     response = await api.post("/award", content=content, headers={"content-type": content_type})
     assert response.status_code == 400
     assert response.json()["error_code"] == code
-    if code == "INVALID_REQUEST":
-        assert (
-            response.json()["reason"] == "Invalid request: unsupported Content-Type [text/plain]."
-        )
+
+
+async def test_unsupported_content_type_is_named(api: httpx.AsyncClient) -> None:
+    """The INVALID_REQUEST reason names the Content-Type the fake cannot read."""
+    headers = {"content-type": "text/plain"}
+    response = await api.post("/award", content=b"user_email=bob", headers=headers)
+    assert response.json()["reason"] == "Invalid request: unsupported Content-Type [text/plain]."
 
 
 async def test_json_form_and_bare_bodies_are_read(

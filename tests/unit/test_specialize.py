@@ -74,6 +74,7 @@ class Child(Plain):
 
 
 def test_plain_slotted_records_store_slots() -> None:
+    """Records whose __init__ only stores arguments are built by slot stores, inherited too."""
     assert _stores_slots(Plain)
     assert _stores_slots(Child)  # inherited slots are found on the base class
     assert _stores_slots(Transaction)
@@ -81,6 +82,7 @@ def test_plain_slotted_records_store_slots() -> None:
 
 @pytest.mark.parametrize("model", [Checked, Converted, PostInit, CachedHash, NotSlotted, OwnInit])
 def test_anything_init_does_more_for_is_built_by_calling_it(model: type[Any]) -> None:
+    """Validators, converters, hooks, hash caches, no slots or an own __init__: call the class."""
     assert not _stores_slots(model)
 
 
@@ -89,6 +91,7 @@ def test_anything_init_does_more_for_is_built_by_calling_it(model: type[Any]) ->
     [{}, {"a": "x"}, {"a": "", "b": 3}, {"a": None, "b": "4", "c": "z"}, {"b": 5, "extra": 1}],
 )
 def test_built_records_equal_those_of_init(data: dict[str, Any]) -> None:
+    """A record built by slot stores equals, hashes and reprs as one from __init__, still frozen."""
     built = _hook(Child)(data)
     expected = Child(
         a=data.get("a") or None,
@@ -103,10 +106,12 @@ def test_built_records_equal_those_of_init(data: dict[str, Any]) -> None:
 
 
 def test_post_init_still_runs() -> None:
+    """__attrs_post_init__ runs for a record the hook builds."""
     assert _hook(PostInit)({"a": "x"}).a == "set by post-init"
 
 
 def test_transaction_fields_absent_keep_defaults() -> None:
+    """Fields a Transaction payload leaves out keep their defaults."""
     tx = structure({"id": "t1", "points": "7", "created_time": "30-Mar-16 19:20:22"}, Transaction)
     assert tx == attrs.evolve(Transaction(id="t1", points=7), created_time=tx.created_time)
     assert tx.created_time is not None

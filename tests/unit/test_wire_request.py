@@ -88,6 +88,7 @@ def test_wire_request_matches_build_request(call: Call, encoding: str, base_url:
     ],
 )
 def test_plain_success_data_agrees_with_decode_envelope(status: int, body: Any) -> None:
+    """The fast path returns what decode_envelope returns, or defers (NOT_PLAIN) when it raises."""
     raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
     response = httpx.Response(status, content=raw)
     try:

@@ -1,11 +1,11 @@
 """Async client for the ShopSocially (Zinrelo) Loyalty API.
 
->>> from shopsocially_async import ShopSociallyClient, errors
+>>> from shopsocially_async import ShopSociallyClient, bulk, errors
 """
 
 from __future__ import annotations
 
-from . import errors
+from . import bulk, errors, models, resources
 from ._client import ShopSociallyClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -97,6 +97,9 @@ __all__ = [
     "TransactionNotFoundError",
     "User",
     "__version__",
+    "bulk",
     "errors",
+    "models",
     "parse_retry_after",
+    "resources",
 ]

@@ -6,12 +6,13 @@ import __future__
 import importlib.metadata
 import importlib.resources
 import inspect
+import pkgutil
 import types
 
 import pytest
 
 import shopsocially_async
-from shopsocially_async import errors, models
+from shopsocially_async import bulk, errors, models
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -22,6 +23,9 @@ def isort_key(name: str) -> tuple[int, str]:
         return (1, name)
     return (2, name)
 
+
+#: Public, but with their own extras or purpose, so never imported by ``import shopsocially_async``.
+OPTIONAL_SUBMODULES = {"cli", "testing"}
 
 #: Imported for the module's own use, never part of the API.
 NOT_EXPORTS = {"TYPE_CHECKING"}
@@ -39,18 +43,31 @@ def public_names(module: types.ModuleType) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("module", [shopsocially_async, errors, models], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+)
 def test_all_is_sorted(module: types.ModuleType) -> None:
     """``__all__`` is kept in ruff's isort-style order, without duplicates."""
     assert module.__all__ == sorted(module.__all__, key=isort_key)
     assert len(set(module.__all__)) == len(module.__all__)
 
 
-@pytest.mark.parametrize("module", [shopsocially_async, errors, models], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+)
 def test_all_is_complete(module: types.ModuleType) -> None:
     """Every public name in the module's namespace is exported, and every export exists."""
     assert public_names(module) <= set(module.__all__)
     assert all(hasattr(module, name) for name in module.__all__)
+
+
+def test_public_submodules_are_exported() -> None:
+    """Every public subpackage or module is an attribute of the package and in ``__all__``."""
+    for info in pkgutil.iter_modules(shopsocially_async.__path__):
+        if info.name.startswith("_") or info.name in OPTIONAL_SUBMODULES:
+            continue
+        assert info.name in shopsocially_async.__all__, info.name
+        assert isinstance(getattr(shopsocially_async, info.name), types.ModuleType)
 
 
 @pytest.mark.parametrize("module", [errors, models], ids=lambda m: m.__name__)

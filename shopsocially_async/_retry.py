@@ -49,6 +49,8 @@ def may_have_applied(exc: ShopSociallyError) -> bool:
     """Could the server have processed the attempt that failed with ``exc``?"""
     if isinstance(exc, APIConnectionError):
         return exc.request_sent
+    if isinstance(exc, DuplicateOrderError):
+        return False  # a definitive answer: this attempt applied nothing, whatever the status
     if isinstance(exc, ResponseValidationError):
         return True  # the server answered "success" in a shape we could not read
     if isinstance(exc, APIError):
@@ -63,6 +65,8 @@ def is_retryable(exc: BaseException, safety: RetrySafety) -> bool:
     if isinstance(exc, APIConnectionError):
         return safety is RetrySafety.IDEMPOTENT or not exc.request_sent
     if safety is RetrySafety.UNSAFE or not isinstance(exc, APIError):
+        return False
+    if isinstance(exc, DuplicateOrderError):  # definitive, even when a gateway says 5xx
         return False
     return isinstance(exc, ServerError) or exc.status_code in RETRYABLE_STATUSES
 

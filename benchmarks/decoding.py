@@ -21,7 +21,7 @@ import pydantic
 
 from shopsocially_async._convert import structure_many
 from shopsocially_async._dates import parse_datetime
-from shopsocially_async._protocol import decode_envelope
+from shopsocially_async._envelope import decode_envelope
 from shopsocially_async.models import Transaction
 from shopsocially_async.resources._base import decode_page
 

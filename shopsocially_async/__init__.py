@@ -14,9 +14,9 @@ from ._config import (
     RetryEvent,
     RetryPolicy,
 )
+from ._envelope import parse_retry_after
 from ._pagination import AsyncPaginator
 from ._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
-from ._protocol import parse_retry_after
 from .errors import (
     APIConnectionError,
     APIError,

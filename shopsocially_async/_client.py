@@ -17,12 +17,10 @@ from ._config import (
     resolve_config,
     to_timeout,
 )
+from ._envelope import NOT_PLAIN, decode_envelope, plain_success_data
 from ._protocol import (
-    NOT_PLAIN,
     Call,
     build_request,
-    decode_envelope,
-    plain_success_data,
     wire_request,
 )
 from ._retry import call_with_retries

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shopsocially_async import errors
-from shopsocially_async._protocol import _ERRORS_BY_CODE, decode_envelope
+from shopsocially_async._envelope import _ERRORS_BY_CODE, decode_envelope
 from tests.unit.scripted import API_KEY, Script, Step, failure, ok, scripted_client, status
 
 

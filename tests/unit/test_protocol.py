@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from shopsocially_async import errors, parse_retry_after
-from shopsocially_async._protocol import decode_envelope
+from shopsocially_async._envelope import decode_envelope
 
 NOW = 1_700_000_000.0
 

@@ -37,7 +37,7 @@ async def test_string_false_failure_envelope_maps_its_error_code() -> None:
 
 def test_fast_path_envelope_check_agrees_on_success_false() -> None:
     """The direct (aiohttp) path's plain_success_data must not take such a body either."""
-    from shopsocially_async._protocol import NOT_PLAIN, plain_success_data
+    from shopsocially_async._envelope import NOT_PLAIN, plain_success_data
 
     body = b'{"data": {"id": "t-1"}, "success": "false"}'
     assert plain_success_data(200, body) is NOT_PLAIN

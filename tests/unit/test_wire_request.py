@@ -15,13 +15,11 @@ import httpx
 import pytest
 
 from shopsocially_async._config import RetryPolicy, resolve_config
+from shopsocially_async._envelope import NOT_PLAIN, decode_envelope, plain_success_data
 from shopsocially_async._protocol import (
-    NOT_PLAIN,
     Call,
     RetrySafety,
     build_request,
-    decode_envelope,
-    plain_success_data,
     wire_request,
 )
 from shopsocially_async.errors import ShopSociallyError

@@ -44,7 +44,7 @@ def parse_datetime(text: str) -> datetime:
     >>> parse_datetime("30-Mar-16 19:20:22")
     datetime.datetime(2016, 3, 30, 19, 20, 22, tzinfo=datetime.timezone.utc)
     """
-    fast = _parse_fixed_width(text)
+    fast = parse_fixed_width(text)
     if fast is not None:
         return fast
     parts = _split_api_timestamp(text)
@@ -62,7 +62,7 @@ def parse_datetime(text: str) -> datetime:
 _ISO_MONTHS = {name: f"{number:02d}" for number, name in enumerate(_MONTH_NAMES, start=1)}
 
 
-def _parse_fixed_width(text: str) -> datetime | None:
+def parse_fixed_width(text: str) -> datetime | None:
     """``DD-Mon-YY HH:MM:SS`` or ``DD-Mon-YYYY HH:MM:SS`` exactly, via the C ISO parser.
 
     Nearly every timestamp the API sends has one of these two shapes; this is about eight

@@ -20,10 +20,13 @@ other class is built by calling it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import MemberDescriptorType, NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
 import attrs
+
+from ._dates import parse_fixed_width
 
 __all__ = ["record_hook"]
 
@@ -54,8 +57,9 @@ def record_hook(
     fields = attrs.fields(attrs.resolve_types(model))  # "str | None" -> str | None
     if any(not f.init or f.alias != f.name or not f.name.isidentifier() for f in fields):
         return None
-    namespace: dict[str, Any] = {"__model": model}
-    lines = ["def structure(o, _=None):", "    get = o.get"]
+    namespace: dict[str, Any] = {"__model": model, "__fixed_width": parse_fixed_width}
+    # lt/ld: the record's last timestamp text and its datetime (see _read_timestamp).
+    lines = ["def structure(o, _=None):", "    get = o.get", "    lt = ld = None"]
     for index, field in enumerate(fields):
         field_lines = _read_field(index, field, namespace, scalar_hooks, hook_for)
         if field_lines is None:
@@ -76,6 +80,9 @@ def _read_field(
     """Lines that read field ``index`` of ``o`` into ``v{index}`` (None: cannot inline it)."""
     value, hook = f"v{index}", f"h{index}"
     inner = _optional_inner(field.type)
+    if inner is datetime and field.default is None and inner in scalar_hooks:
+        namespace[hook] = scalar_hooks[inner]
+        return _read_timestamp(field.name, value, hook)
     if inner is not None and field.default is None and inner in scalar_hooks:
         namespace[hook] = scalar_hooks[inner]
         lines = [f"    {value} = get({field.name!r})"]
@@ -96,6 +103,25 @@ def _read_field(
             call = f"{call} if {field.name!r} in o else None"
         return [f"    {value} = {call}"]
     return None
+
+
+def _read_timestamp(name: str, value: str, hook: str) -> list[str]:
+    """Lines for an optional timestamp: the fixed-width fast path first (anything else goes
+    through the converter's hook, which also words the errors), and a record's repeated text
+    (``approved_time`` is often ``created_time``) is parsed once; datetimes are immutable."""
+    return [
+        f"    {value} = get({name!r})",
+        f"    if {value} is None or {value} == '':",
+        f"        {value} = None",
+        f"    elif {value} == lt:",
+        f"        {value} = ld",
+        "    else:",
+        f"        lt = {value}",
+        f"        ld = __fixed_width({value}) if {value}.__class__ is str else None",
+        "        if ld is None:",
+        f"            ld = {hook}({value})",
+        f"        {value} = ld",
+    ]
 
 
 def _build_record(model: type[Any], fields: Any, namespace: dict[str, Any]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
@@ -9,6 +10,7 @@ import pytest
 
 from shopsocially_async._convert import _FAST, _SCALAR_HOOKS, structure
 from shopsocially_async._specialize import record_hook
+from shopsocially_async.errors import ResponseValidationError
 from shopsocially_async.models import Transaction
 
 
@@ -120,3 +122,29 @@ def test_transaction_fields_absent_keep_defaults() -> None:
         for f in attrs.fields(Transaction)
         if f.name not in ("id", "points", "created_time")
     )
+
+
+def test_repeated_and_varied_timestamps_in_one_record_each_decode_to_their_own_value() -> None:
+    """A record's repeated timestamp text reuses one parse; different texts never do."""
+    record = {
+        "created_time": "30-Mar-16 19:20:22",
+        "approved_time": "30-Mar-16 19:20:22",
+        "updated_time": "18-Jan-2020  11:17:12",
+        "auto_approval_date": "01-Apr-2016",
+        "points_expiration_date": "30-Mar-16 19:20:22",
+    }
+    tx = structure(record, Transaction)
+    utc = timezone.utc
+    assert tx.created_time == tx.approved_time == datetime(2016, 3, 30, 19, 20, 22, tzinfo=utc)
+    assert tx.updated_time == datetime(2020, 1, 18, 11, 17, 12, tzinfo=utc)
+    assert tx.auto_approval_date == datetime(2016, 4, 1, tzinfo=utc)
+    assert tx.points_expiration_date == datetime(2016, 3, 30, 19, 20, 22, tzinfo=utc)
+
+
+def test_a_bad_timestamp_after_a_good_one_is_still_refused_with_its_path() -> None:
+    """The per-record reuse never hides a malformed timestamp."""
+    record = {"created_time": "30-Mar-16 19:20:22", "approved_time": "30-Mar-16 25:61:00"}
+    with pytest.raises(ResponseValidationError) as caught:
+        structure(record, Transaction)
+    assert caught.value.path == "$.data.approved_time"
+    assert caught.value.value == "30-Mar-16 25:61:00"

@@ -103,7 +103,7 @@ async def test_timeout_after_raises_read_timeout_but_applies(
     started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         await award(api)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # not the 30 s of latency: it raised at once
     assert fake.applied_count("op") == 1
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 
 import httpx
@@ -22,12 +21,11 @@ def seeded(members: int = 200, transactions: int = 0, rng_seed: int = 0) -> Fake
     return fake.seed(members=members, transactions=transactions, rng_seed=rng_seed)
 
 
-def test_ten_thousand_members_in_well_under_a_second() -> None:
-    """10,000 members with realistic emails, uids and enrolment dates, quickly."""
+def test_ten_thousand_members_with_realistic_records() -> None:
+    """10,000 members with realistic emails, unique uids and enrolment dates (the speed of
+    seeding is measured outside the tests: see the closing note of the fake's issue)."""
     fake = FakeShopSocially(clock=Clock())
-    started = time.perf_counter()
     assert fake.seed(members=10_000) is fake
-    assert time.perf_counter() - started < 1.0
     members = fake.members
     assert len(members) == 10_000
     assert all(EMAIL.fullmatch(m.email) for m in members)

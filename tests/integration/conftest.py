@@ -10,6 +10,7 @@ the default is httpx's own transport.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -141,3 +142,12 @@ async def client(served: Served, client_transport: str) -> AsyncIterator[ShopSoc
     """The real client over real loopback sockets to the module's program."""
     async with make_client(served, client_transport) as client:
         yield client
+
+
+@pytest.fixture
+async def raw_servers() -> AsyncIterator[list[asyncio.Server]]:
+    """Raw loopback servers a test started (``rawserver.start``), closed after it."""
+    servers: list[asyncio.Server] = []
+    yield servers
+    for server in servers:
+        server.close()

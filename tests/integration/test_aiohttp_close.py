@@ -1,91 +1,25 @@
-"""Review finding: the aiohttp client closed while a call waits for a pooled connection."""
+"""The aiohttp client closed while a call waits for a pooled connection."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from shopsocially_async import (
-    ClientClosedError,
-    RetryPolicy,
-    ShopSociallyClient,
-)
+from shopsocially_async import ClientClosedError
+
+from .rawserver import Server, make_client, start
 
 pytestmark = [pytest.mark.anyio, pytest.mark.parametrize("anyio_backend", ["asyncio"])]
 
-NO_WAIT = RetryPolicy(max_retries=2, initial_delay=0, max_delay=0)
-OK_BODY = json.dumps({"success": True, "data": {"id": "t-1", "points": 1}}).encode()
-
-
-class Server:
-    """Answers every request with ``mode``: "badgzip" (a gzip header on a non-gzip body) or
-    "slow" (a success after ``delay`` seconds). Counts the requests it read."""
-
-    def __init__(self, mode: str, delay: float = 0.0) -> None:
-        self.mode, self.delay, self.requests, self.port = mode, delay, 0, 0
-
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
-                self.requests += 1
-                await asyncio.sleep(self.delay)
-                body, extra = OK_BODY, b""
-                if self.mode == "badgzip":
-                    body, extra = b"this is not gzip", b"content-encoding: gzip\r\n"
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                    + extra
-                    + b"content-length: %d\r\n\r\n" % len(body)
-                    + body
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[list[asyncio.Server]]:
-    servers: list[asyncio.Server] = []
-    yield servers
-    for server in servers:
-        server.close()
-
-
-async def start(server: Server, servers: list[asyncio.Server]) -> None:
-    listener = await asyncio.start_server(server.handle, "127.0.0.1", 0)
-    server.port = listener.sockets[0].getsockname()[1]
-    servers.append(listener)
-
-
-def make_client(transport: str, port: int, **options: object) -> ShopSociallyClient:
-    return ShopSociallyClient(
-        "partner",
-        "key",
-        base_url=f"http://127.0.0.1:{port}",
-        transport=transport,  # type: ignore[arg-type]
-        retry_policy=NO_WAIT,
-        **options,  # type: ignore[arg-type]
-    )
-
 
 async def test_aiohttp_close_while_waiting_for_a_connection(
-    serve: list[asyncio.Server],
+    raw_servers: list[asyncio.Server],
 ) -> None:
     """A write queued for a pooled connection when the client closes was never sent: it
     fails with ClientClosedError (not a stray CancelledError), outcome known."""
     server = Server("slow", delay=0.5)
-    await start(server, serve)
+    await start(server, raw_servers)
     client = make_client("aiohttp", server.port, max_connections=1)
 
     async def deduct() -> object:
@@ -103,11 +37,11 @@ async def test_aiohttp_close_while_waiting_for_a_connection(
 
 
 async def test_aiohttp_cancelling_a_queued_call_still_cancels_it(
-    serve: list[asyncio.Server],
+    raw_servers: list[asyncio.Server],
 ) -> None:
     """The mapping above must not swallow a real cancellation of the caller's task."""
     server = Server("slow", delay=0.5)
-    await start(server, serve)
+    await start(server, raw_servers)
     client = make_client("aiohttp", server.port, max_connections=1)
 
     async def deduct() -> object:

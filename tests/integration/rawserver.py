@@ -12,6 +12,16 @@ NO_WAIT = RetryPolicy(max_retries=2, initial_delay=0, max_delay=0)
 OK_BODY = json.dumps({"success": True, "data": {"id": "t-1", "points": 1}}).encode()
 
 
+async def read_request(reader: asyncio.StreamReader) -> None:
+    """Read one request (head and ``content-length`` body); IncompleteReadError at EOF."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+
+
 class Server:
     """Answers every request with ``mode``: "badgzip" (a gzip header on a non-gzip body) or
     "slow" (a success after ``delay`` seconds). Counts the requests it read."""
@@ -22,12 +32,7 @@ class Server:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
+                await read_request(reader)
                 self.requests += 1
                 await asyncio.sleep(self.delay)
                 body, extra = OK_BODY, b""

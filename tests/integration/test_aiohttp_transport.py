@@ -20,10 +20,11 @@ from shopsocially_async import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
-    RetryPolicy,
     ServerError,
     ShopSociallyClient,
 )
+
+from .rawserver import make_client, read_request
 
 pytestmark = [
     pytest.mark.anyio,
@@ -32,7 +33,6 @@ pytestmark = [
 
 TRANSPORTS = ["httpx", "aiohttp"]
 RECORD = {"id": "t-1", "points": 120, "created_time": "30-Mar-16 19:20:22"}
-NO_WAIT = RetryPolicy(max_retries=2, initial_delay=0, max_delay=0)
 
 
 class ScriptedServer:
@@ -47,12 +47,7 @@ class ScriptedServer:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
+                await read_request(reader)
                 action = self.script[min(self.requests, len(self.script) - 1)]
                 self.requests += 1
                 if action == "drop":
@@ -87,17 +82,6 @@ async def scripted() -> AsyncIterator[ScriptedServer]:
     async with listener:
         yield srv
         listener.close()
-
-
-def make_client(transport: str, port: int, **options: object) -> ShopSociallyClient:
-    return ShopSociallyClient(
-        "partner",
-        "key",
-        base_url=f"http://127.0.0.1:{port}",
-        transport=transport,  # type: ignore[arg-type]
-        retry_policy=NO_WAIT,
-        **options,  # type: ignore[arg-type]
-    )
 
 
 def free_port() -> int:

@@ -201,6 +201,14 @@ def one_of(*allowed: str) -> Callable[[str, object], str]:
     return check
 
 
-def validated(fields: Mapping[str, object], checks: Mapping[str, Validator]) -> dict[str, Any]:
-    """Run each given (non-None) field through its check; drop the ones not given."""
+def validated(
+    fields: Mapping[str, object], checks: Mapping[str, Validator], *, required: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Run each given (non-None) field through its check; drop the optional ones not given.
+
+    A ``required`` field that is None is refused, never silently left out of the body.
+    """
+    missing = [name for name in required if fields[name] is None]
+    if missing:
+        raise InvalidArgumentError(f"{', '.join(missing)} is required, got None")
     return {name: checks[name](name, value) for name, value in fields.items() if value is not None}

@@ -33,6 +33,16 @@ _CHECKS: dict[str, p.Validator] = {
     "qualified_points": p.boolean,
     "show_activity_in_user_dashboard": p.boolean,
 }
+_REQUIRED_ON_CREATE = (
+    "activity_id",
+    "activity_name",
+    "activity_description",
+    "activity_type",
+    "max_award_frequency",
+    "max_award_frequency_interval",
+    "approval_method",
+    "is_active",
+)
 
 
 class Activities(Resource):
@@ -105,6 +115,7 @@ class Activities(Resource):
                 "show_activity_in_user_dashboard": show_activity_in_user_dashboard,
             },
             _CHECKS,
+            required=_REQUIRED_ON_CREATE,
         )
         call = make_call(
             "POST", "/activities", "/activities", body=body, extra_body=extra_body,

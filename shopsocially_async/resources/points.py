@@ -12,6 +12,13 @@ from ._base import Resource, decode_one, make_call
 
 __all__ = ["Points"]
 
+_AWARD_CHECKS: dict[str, p.Validator] = {
+    "user_email": p.text,
+    "activity_id": p.text,
+    "points_passed": p.positive_amount,
+    "order_id": p.text,
+}
+
 
 class Points(Resource):
     """Move points in and out of a member's account."""
@@ -35,13 +42,15 @@ class Points(Resource):
         retry that meets our own earlier award raises ``DuplicateOrderError(replay=True)``.
         Without ``order_id`` an ambiguous failure is not retried (``outcome_unknown=True``).
         """
-        body = p.compact(
+        body = p.validated(
             {
-                "user_email": p.text("user_email", user_email),
-                "activity_id": p.text("activity_id", activity_id),
-                "points_passed": _optional(p.positive_amount, "points_passed", points_passed),
-                "order_id": _optional(p.text, "order_id", order_id),
-            }
+                "user_email": user_email,
+                "activity_id": activity_id,
+                "points_passed": points_passed,
+                "order_id": order_id,
+            },
+            _AWARD_CHECKS,
+            required=("user_email", "activity_id"),
         )
         safety = RetrySafety.IDEMPOTENT if order_id is not None else RetrySafety.UNSAFE
         call = make_call(
@@ -95,7 +104,3 @@ class Points(Resource):
             extra_query=extra_query, extra_headers=extra_headers,
         )  # fmt: skip
         return await self._send(call, decode_one(Transaction))
-
-
-def _optional(check: Any, name: str, value: Any) -> Any:
-    return None if value is None else check(name, value)

@@ -26,6 +26,16 @@ _CHECKS: dict[str, p.Validator] = {
     "giftcard_coupon_codes": lambda _, codes: p.coupon_codes(codes),
     "coupon_expiry": lambda _, expiry: p.coupon_expiry(expiry),
 }
+_REQUIRED_ON_CREATE = (
+    "redemption_id",
+    "redemption_name",
+    "allowed_redeem_points",
+    "redemption_value",
+    "giftcard_description",
+    "terms_and_conds_text",
+    "giftcard_coupon_codes",
+    "coupon_expiry",
+)
 
 
 class Redemptions(Resource):
@@ -92,6 +102,7 @@ class Redemptions(Resource):
                 "coupon_expiry": coupon_expiry,
             },
             _CHECKS,
+            required=_REQUIRED_ON_CREATE,
         )
         call = make_call(
             "POST", "/redemptions", "/redemptions", body=body, extra_body=extra_body,

@@ -16,6 +16,11 @@ from ._base import Listing, Resource, decode_one, make_call
 
 __all__ = ["Users"]
 
+# Every member field the API takes is a non-empty string.
+_TEXT_FIELDS: dict[str, p.Validator] = dict.fromkeys(
+    ("first_name", "last_name", "email", "uid", "gender", "profile_image_url", "loyalty_level_id"),
+    p.text,
+)
 _USERS = Listing("/users", User, items_key="loyalty_users", total_key="total_loyalty_users")
 _USER_TRANSACTIONS = Listing(
     "/users/{user_email}/transactions", Transaction, items_key="transactions", total_key="total"
@@ -40,16 +45,18 @@ class Users(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> User:
         """Enrol a member (``POST /users``). ``uid`` is the member's id in your system."""
-        body = p.compact(
+        body = p.validated(
             {
-                "first_name": p.text("first_name", first_name),
-                "last_name": p.text("last_name", last_name),
-                "email": p.text("email", email),
-                "uid": p.text("uid", uid),
-                "gender": _maybe_text("gender", gender),
-                "profile_image_url": _maybe_text("profile_image_url", profile_image_url),
-                "loyalty_level_id": _maybe_text("loyalty_level_id", loyalty_level_id),
-            }
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": email,
+                "uid": uid,
+                "gender": gender,
+                "profile_image_url": profile_image_url,
+                "loyalty_level_id": loyalty_level_id,
+            },
+            _TEXT_FIELDS,
+            required=("first_name", "last_name", "email", "uid"),
         )
         call = make_call(
             "POST", "/users", "/users", body=body, extra_body=extra_body,
@@ -69,7 +76,7 @@ class Users(Resource):
         """Change a member created with your ``uid`` (``PUT /users/{uid}``); only the fields
         given are sent.
         """
-        body = p.compact({"loyalty_level_id": _maybe_text("loyalty_level_id", loyalty_level_id)})
+        body = p.validated({"loyalty_level_id": loyalty_level_id}, _TEXT_FIELDS)
         if not body and not extra_body:
             raise InvalidArgumentError("users.update needs at least one field to change")
         call = make_call(
@@ -154,7 +161,3 @@ class Users(Resource):
 
 def _user_path(user_email: str) -> str:
     return "/users/" + path_segment(p.text("user_email", user_email))
-
-
-def _maybe_text(name: str, value: str | None) -> str | None:
-    return None if value is None else p.text(name, value)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import bulk, errors, models, resources
+from . import bulk, errors, models, ratelimit, resources
 from ._client import ShopSociallyClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -101,5 +101,6 @@ __all__ = [
     "errors",
     "models",
     "parse_retry_after",
+    "ratelimit",
     "resources",
 ]

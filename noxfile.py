@@ -17,32 +17,11 @@ PYTEST = ("-m", "pytest", "--import-mode=importlib", "-p", "no:cacheprovider")
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole suite under asyncio and trio, then the socket-level tests again on the
-    aiohttp transport, with branch coverage over both runs."""
+    """The whole suite under asyncio and trio; socket-level tests on every installed engine
+    (the ``engine`` fixture), with branch coverage."""
     session.install("-e", ".[test]")
     session.run("coverage", "run", *PYTEST, *session.posargs)
-    if not session.posargs:
-        _socket_tests_on_aiohttp(session, "coverage", "run", "--append")
     session.run("coverage", "report", "--fail-under=85")
-
-
-@nox.session
-def tests_aiohttp(session: nox.Session) -> None:
-    """Only the socket-level tests, on the aiohttp transport (asyncio only)."""
-    session.install("-e", ".[test]")
-    _socket_tests_on_aiohttp(session, "python", *session.posargs)
-
-
-def _socket_tests_on_aiohttp(session: nox.Session, *runner: str) -> None:
-    # aiohttp runs only under asyncio, so the trio variants are deselected, not skipped.
-    session.run(
-        *runner,
-        *PYTEST,
-        "tests/integration",
-        "-k",
-        "not trio",
-        env={"SHOPSOCIALLY_TEST_TRANSPORT": "aiohttp"},
-    )
 
 
 @nox.session

@@ -5,16 +5,20 @@
 
 from __future__ import annotations
 
-from . import bulk, errors, models, ratelimit, resources
-from ._client import ShopSociallyClient
+from . import bulk, engines, errors, models, ratelimit, resources
+from ._client import AuthHeaders, ShopSociallyClient
 from ._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     RetryEvent,
     RetryPolicy,
+    Timeout,
 )
 from ._envelope import parse_retry_after
+from ._http import Headers, RequestInfo, ResponseInfo
 from ._pagination import AsyncPaginator
 from ._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from .errors import (
@@ -57,6 +61,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "FILTER_BY_VALUES",
@@ -66,6 +72,7 @@ __all__ = [
     "APITimeoutError",
     "Activity",
     "AsyncPaginator",
+    "AuthHeaders",
     "AuthenticationError",
     "AwardLimitError",
     "BadRequestError",
@@ -74,6 +81,7 @@ __all__ = [
     "ConflictError",
     "DuplicateOrderError",
     "ExpirationScheduleEntry",
+    "Headers",
     "InsufficientPointsError",
     "InvalidArgumentError",
     "LastAwardTransaction",
@@ -86,6 +94,8 @@ __all__ = [
     "PausedActivityError",
     "RateLimitError",
     "Redemption",
+    "RequestInfo",
+    "ResponseInfo",
     "ResponseValidationError",
     "RetryEvent",
     "RetryPolicy",
@@ -93,11 +103,13 @@ __all__ = [
     "ServerError",
     "ShopSociallyClient",
     "ShopSociallyError",
+    "Timeout",
     "Transaction",
     "TransactionNotFoundError",
     "User",
     "__version__",
     "bulk",
+    "engines",
     "errors",
     "models",
     "parse_retry_after",

@@ -1,78 +1,62 @@
-"""``ShopSociallyClient``: configuration, the connection pool, and the one request path."""
+"""``ShopSociallyClient``: configuration, the engine, and the one request path."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, TypeAlias, TypeVar
+from urllib.parse import urlsplit
 
+import anyio
 import attrs
 import httpx
 
+from ._body import BodyError
 from ._config import (
+    DEFAULT_DEADLINE,
     DEFAULT_KEEPALIVE_EXPIRY,
     DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     ClientConfig,
     RetryPolicy,
+    Timeout,
+    check_deadline,
     resolve_config,
     to_timeout,
 )
-from ._envelope import NOT_PLAIN, decode_envelope, plain_success_data
-from ._protocol import (
-    Call,
-    build_request,
-    wire_request,
-)
+from ._envelope import decode_envelope
+from ._http import Request, RequestInfo
+from ._params import header_pairs
+from ._protocol import Call, build_request
+from ._redact import redact_text, secrets_of
 from ._retry import call_with_retries
-from ._transport import send_direct, send_once, to_response
-from .errors import ClientClosedError, ConfigurationError
+from .engines import Engine, EngineName, SendFailure, Timeouts, create_engine
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    RateLimitError,
+    ResponseValidationError,
+)
+from .ratelimit import RateLimiter
 from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
 
-if TYPE_CHECKING:
-    from ._aiohttp import AiohttpTransport
-
-__all__ = ["ShopSociallyClient"]
+__all__ = ["AuthHeaders", "ShopSociallyClient"]
 
 T = TypeVar("T")
-#: ``transport=`` by name: httpx's own (the default) or the fast aiohttp one.
-TransportName = Literal["httpx", "aiohttp"]
+logger = logging.getLogger("shopsocially_async")
 
+#: A cross-engine auth hook: called before every attempt with the request's (masked) view,
+#: returns the headers to add, e.g. ``{"Authorization": f"Bearer {token}"}``; may be async.
+AuthHeaders: TypeAlias = Callable[[RequestInfo], "Mapping[str, str] | Awaitable[Mapping[str, str]]"]
 
-class _SharedPool:
-    """The ``httpx.AsyncClient`` shared by a client and every ``with_options()`` copy."""
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        owned: bool,
-        parent: _SharedPool | None = None,
-        direct: AiohttpTransport | None = None,
-        size: int | None = None,
-    ) -> None:
-        self.http = http
-        #: How many connections the pool may open; None when the caller's transport decides.
-        self.size = size
-        #: Our own aiohttp transport, when we built the client: sent through directly.
-        self.direct = direct
-        self._owned = owned  # a borrowed client (or a copy's view) is not ours to close
-        self._parent = parent
-        self._closed = False
-
-    @property
-    def closed(self) -> bool:
-        return self._closed or (self._parent is not None and self._parent.closed)
-
-    def borrow(self) -> _SharedPool:
-        """A view for a copy: closing the view leaves the pool open; closing us closes both."""
-        return _SharedPool(self.http, owned=False, parent=self, direct=self.direct, size=self.size)
-
-    async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        if self._owned:
-            await self.http.aclose()
+_UNSET: Any = object()
+#: Headers an auth hook may not set: they describe the body and the connection.
+_AUTH_RESERVED = frozenset({"host", "content-length", "transfer-encoding", "content-type"})
 
 
 class ShopSociallyClient:
@@ -85,17 +69,24 @@ class ShopSociallyClient:
     ...     )
 
     Credentials come from the arguments, else ``SHOPSOCIALLY_PARTNER_ID`` /
-    ``SHOPSOCIALLY_API_KEY`` (and ``SHOPSOCIALLY_BASE_URL``). An ``auth`` hook (an
-    ``httpx.Auth``) may replace the header pair. ``timeout`` is seconds or an
-    ``httpx.Timeout`` (default 30 s, 5 s to connect). ``max_retries`` (default 2) bounds the
-    retries of safe failures; ``retry_policy`` tunes their backoff. ``body_encoding="form"``
-    sends write bodies as form fields instead of JSON.
+    ``SHOPSOCIALLY_API_KEY`` (and ``SHOPSOCIALLY_BASE_URL``). ``auth`` may replace the
+    header pair: a function returning headers per attempt (every engine), or an
+    ``httpx.Auth`` (the httpx engine).
 
-    Pass ``transport`` (e.g. ``httpx.MockTransport``) or a whole ``http_client`` to control
-    HTTP; a borrowed ``http_client`` is not closed by :meth:`aclose`. ``transport="aiohttp"``
-    sends through aiohttp (the ``aiohttp`` extra; asyncio only): several times less CPU per
-    request, with the same timeouts, errors and retries. ``max_connections`` sizes the pool
-    (keep it at least your concurrency).
+    ``timeout`` bounds each attempt end to end (seconds, or a :class:`Timeout` with its own
+    connect limit; default 30 s, 5 s to connect); ``deadline`` bounds a whole call, retries
+    and their waits included (default 60 s; None for no bound). ``max_retries`` (default 2)
+    bounds the retries of safe failures; ``retry_policy`` tunes their backoff.
+    ``max_response_bytes`` refuses larger bodies (counted after decompression).
+    ``body_encoding="form"`` sends write bodies as form fields instead of JSON.
+
+    ``transport`` picks the engine: ``"httpx"`` (the default), ``"aiohttp"`` (asyncio, the
+    ``aiohttp`` extra), ``"auto"`` (the fastest installed for the running event loop), or an
+    ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport``). ``http_client`` sends through
+    your own ``httpx.AsyncClient`` (:meth:`aclose` leaves it open). ``max_connections`` sizes
+    the pool (keep it at least your concurrency). ``rate_limiter`` paces every attempt (see
+    :mod:`shopsocially_async.ratelimit`). ``log_paths=True`` logs full paths (they may hold
+    member emails) instead of route templates.
     """
 
     points: Points
@@ -111,14 +102,18 @@ class ShopSociallyClient:
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | Timeout | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
-        auth: httpx.Auth | None = None,
+        auth: httpx.Auth | AuthHeaders | None = None,
         body_encoding: str = "json",
-        transport: httpx.AsyncBaseTransport | TransportName | None = None,
+        transport: httpx.AsyncBaseTransport | EngineName | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limiter: RateLimiter | None = None,
+        log_paths: bool = False,
     ) -> None:
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass either transport or http_client, not both")
@@ -130,20 +125,41 @@ class ShopSociallyClient:
             retry=_retry_policy(retry_policy, max_retries),
             has_auth_hook=auth is not None,
             body_encoding=body_encoding,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            log_paths=log_paths,
         )
-        if http_client is None:
-            http, direct = _new_http_client(transport, max_connections)
-            # A transport object of the caller's (mock, ASGI, ...) has its own limits, if any.
-            size = None if isinstance(transport, httpx.AsyncBaseTransport) else max_connections
-            pool = _SharedPool(http, owned=True, direct=direct, size=size)
-        else:
-            pool = _SharedPool(http_client, owned=False)
-        self._setup(config, pool, auth)
+        engine = create_engine(
+            transport,
+            http_client=http_client,
+            max_connections=_check_pool_size(max_connections),
+            keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
+            httpx_auth=auth if isinstance(auth, httpx.Auth) else None,
+        )
+        header_auth = None if auth is None or isinstance(auth, httpx.Auth) else auth
+        if header_auth is not None and not callable(header_auth):
+            raise ConfigurationError(
+                "auth must be a function returning headers or an httpx.Auth, "
+                f"got {type(auth).__name__}"
+            )
+        self._setup(
+            config, engine, owns_engine=True, auth=header_auth, limiter=_check_limiter(rate_limiter)
+        )
 
-    def _setup(self, config: ClientConfig, pool: _SharedPool, auth: httpx.Auth | None) -> None:
+    def _setup(
+        self,
+        config: ClientConfig,
+        engine: Engine,
+        *,
+        owns_engine: bool,
+        auth: AuthHeaders | None,
+        limiter: RateLimiter | None,
+    ) -> None:
         self._config = config
-        self._pool = pool
+        self._engine = engine
+        self._owns_engine = owns_engine  # a with_options() copy leaves the engine open
         self._auth = auth
+        self._limiter = limiter
         self._closed = False
         self.points = Points(self)
         self.returns = Returns(self)
@@ -157,55 +173,74 @@ class ShopSociallyClient:
         return self._config.base_url
 
     @property
+    def engine(self) -> str:
+        """The engine's name: ``"httpx"``, ``"aiohttp"`` or ``"auto"``."""
+        return self._engine.name
+
+    @property
     def max_connections(self) -> int | None:
         """The connection pool's size; None when your own ``http_client`` or ``transport``
         object decides it."""
-        return self._pool.size
+        return self._engine.max_connections
 
     @property
     def max_retries(self) -> int:
         return self._config.retry.max_retries
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> Timeout:
         return self._config.timeout
 
     @property
+    def deadline(self) -> float | None:
+        return self._config.deadline
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        return self._limiter
+
+    @property
     def is_closed(self) -> bool:
-        return self._closed or self._pool.closed
+        return self._closed or self._engine.closed
 
     def __repr__(self) -> str:
         partner = self._config.credentials.partner_id if self._config.credentials else None
         return (
             f"ShopSociallyClient(base_url={self.base_url!r}, partner_id={partner!r}, "
-            f"max_retries={self.max_retries}, closed={self.is_closed})"
+            f"engine={self.engine!r}, max_retries={self.max_retries}, closed={self.is_closed})"
         )
 
     def with_options(
         self,
         *,
         max_retries: int | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | Timeout | None = None,
+        deadline: float | None = _UNSET,
         retry_policy: RetryPolicy | None = None,
     ) -> ShopSociallyClient:
-        """A copy with other retry or timeout settings, sharing this client's connection pool.
+        """A copy with other retry or time limits, sharing this client's connection pool.
 
         Closing the copy leaves the pool open; closing the original closes it for both.
         """
-        retry = _retry_policy(retry_policy or self._config.retry, max_retries)
         config = attrs.evolve(
             self._config,
-            retry=retry,
+            retry=_retry_policy(retry_policy or self._config.retry, max_retries),
             timeout=self._config.timeout if timeout is None else to_timeout(timeout),
+            deadline=self._config.deadline if deadline is _UNSET else check_deadline(deadline),
         )
         copy = object.__new__(ShopSociallyClient)
-        copy._setup(config, self._pool.borrow(), self._auth)
+        copy._setup(config, self._engine, owns_engine=False, auth=self._auth, limiter=self._limiter)
         return copy
 
     async def aclose(self) -> None:
-        """Close the client (and its pool, if it owns one). Calling it again does nothing."""
+        """Close the client (and its pool, if it owns one). Calling it again does nothing.
+
+        Calls in flight end with :class:`ClientClosedError` (``outcome_unknown`` if a write
+        may have been sent); nothing is sent after this returns.
+        """
         self._closed = True
-        await self._pool.close()
+        if self._owns_engine:
+            await self._engine.aclose()
 
     async def __aenter__(self) -> ShopSociallyClient:
         return self
@@ -225,16 +260,12 @@ class ShopSociallyClient:
                 "this ShopSociallyClient is closed; create a new one (or use it inside "
                 "`async with`)"
             )
-        http, auth = self._pool.http, self._auth
-        if auth is None and self._pool.direct is not None:
-            return await self._request_direct(call, decode, http, self._pool.direct)
         request = build_request(self._config, call)
+        deadline = self._config.deadline
+        ends_at = None if deadline is None else anyio.current_time() + deadline
 
         async def attempt(number: int) -> T:
-            response = await send_once(http, request, auth=auth, attempt=number)
-            data = decode_envelope(
-                response.status_code, response.headers, response.content, response
-            )
+            data = await self._attempt(request, number, ends_at)
             return decode(data)
 
         return await call_with_retries(
@@ -243,49 +274,89 @@ class ShopSociallyClient:
             safety=call.safety,
             is_write=call.is_write,
             route=call.route,
+            deadline=ends_at,
         )
 
-    async def _request_direct(
-        self,
-        call: Call,
-        decode: Callable[[Any], T],
-        http: httpx.AsyncClient,
-        transport: AiohttpTransport,
-    ) -> T:
-        """:meth:`_request` through our own aiohttp transport, on a client we built (no auth
-        hook, no event hooks): the same bytes on the wire, the same errors, retries and logs,
-        but the ``httpx.Request`` and ``httpx.Response`` are built only when an error (or a DEBUG
-        log line) needs them, about 50 us of CPU per call saved.
-        """
-        config = self._config
-        wire = wire_request(config, call)
-        built: httpx.Request | None = None
-
-        def request() -> httpx.Request:
-            nonlocal built
-            if built is None:
-                built = build_request(config, call)
-            return built
-
-        async def attempt(number: int) -> T:
-            exchange = await send_direct(
-                http, transport, wire, request, timeout=config.timeout, attempt=number
+    async def _attempt(self, request: Request, number: int, ends_at: float | None) -> Any:
+        """One attempt: pace, authorize, send within the time left, decode the envelope."""
+        if self._limiter is not None:
+            await self._limiter.acquire(request.route)
+        if self._auth is not None:
+            request = await self._authorized(request)
+        started = time.perf_counter()
+        try:
+            response = await self._engine.send(
+                request,
+                self._timeouts(ends_at),
+                max_body_bytes=self._config.max_response_bytes,
             )
-            data = plain_success_data(exchange.status, exchange.body)
-            if data is NOT_PLAIN:
-                response = to_response(exchange, request())
-                data = decode_envelope(
-                    response.status_code, response.headers, response.content, response
-                )
-            return decode(data)
+        except SendFailure as failure:
+            error = _send_error(failure, request)
+            self._log(request, type(error).__name__, started, number)
+            raise error from None
+        except BodyError as exc:
+            self._log(request, "unreadable body", started, number)
+            raise _body_error(exc, request) from None
+        self._log(request, response.status, started, number)
+        try:
+            return decode_envelope(response.status, response.headers, response.body, request)
+        except RateLimitError as exc:
+            if self._limiter is not None and exc.status_code == 429:
+                await self._limiter.rate_limited(request.route, exc.retry_after)
+            raise
 
-        return await call_with_retries(
-            attempt,
-            policy=config.retry,
-            safety=call.safety,
-            is_write=call.is_write,
-            route=call.route,
+    def _timeouts(self, ends_at: float | None) -> Timeouts:
+        """This attempt's limits: the configured ones, cut to what the deadline leaves."""
+        timeout = self._config.timeout
+        if ends_at is None:
+            return Timeouts(timeout.attempt, timeout.connect)
+        left = max(ends_at - anyio.current_time(), 0.0)
+        return Timeouts(min(timeout.attempt, left), min(timeout.connect, left))
+
+    async def _authorized(self, request: Request) -> Request:
+        """``request`` with the auth hook's headers, which every view masks."""
+        assert self._auth is not None
+        headers = self._auth(request.info())
+        if inspect.isawaitable(headers):
+            headers = await headers
+        return request.with_headers(
+            header_pairs("auth", headers, reserved=_AUTH_RESERVED), secret=True
         )
+
+    def _log(self, request: Request, outcome: object, started: float, attempt: int) -> None:
+        """One DEBUG line per attempt: the route template (no emails), or the path if asked."""
+        if logger.isEnabledFor(logging.DEBUG):
+            where = _path_of(request) if self._config.log_paths else request.route
+            logger.debug(
+                "%s -> %s in %.1f ms (attempt %d)",
+                where,
+                outcome,
+                (time.perf_counter() - started) * 1000,
+                attempt,
+            )
+
+
+def _path_of(request: Request) -> str:
+    """``METHOD /path``, without the query (it may hold emails too)."""
+    return f"{request.method} {urlsplit(request.url).path}"
+
+
+def _send_error(failure: SendFailure, request: Request) -> Exception:
+    """The public error for an exchange that failed, its text scrubbed of secrets."""
+    detail = redact_text(failure.detail, secrets_of(request))
+    where = request.route
+    if failure.closed:
+        return ClientClosedError(
+            f"{where}: the client was closed ({detail})", request_sent=failure.sent
+        )
+    kind = APITimeoutError if failure.timed_out else APIConnectionError
+    return kind(f"{where} failed: {detail}", request=request.info(), request_sent=failure.sent)
+
+
+def _body_error(exc: BodyError, request: Request) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"{request.route}: the response body cannot be read: {exc}", path="$"
+    )
 
 
 def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
@@ -293,38 +364,18 @@ def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryP
     return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
 
 
-def _new_http_client(
-    transport: httpx.AsyncBaseTransport | str | None, max_connections: int
-) -> tuple[httpx.AsyncClient, AiohttpTransport | None]:
-    """The pool, and the transport to send through directly (the aiohttp one) if any."""
+def _check_pool_size(max_connections: object) -> int:
     if isinstance(max_connections, bool) or not isinstance(max_connections, int):
         raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
     if max_connections < 1:
         raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
-    # Keep as many idle connections as may be busy at once: httpx's default of 20 makes a
-    # client at concurrency 64 open and close hundreds of connections per run.
-    limits = httpx.Limits(
-        max_connections=max_connections,
-        max_keepalive_connections=max_connections,
-        keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
-    )
-    direct = None
-    if isinstance(transport, str):
-        transport = direct = _named_transport(transport, limits)
-    http = httpx.AsyncClient(transport=transport, limits=limits, follow_redirects=False)
-    return http, direct
+    return max_connections
 
 
-def _named_transport(name: str, limits: httpx.Limits) -> AiohttpTransport | None:
-    if name == "httpx":
-        return None  # httpx builds its own, with these limits
-    if name != "aiohttp":
-        raise ConfigurationError(f"transport must be 'httpx' or 'aiohttp', got {name!r}")
-    try:
-        from ._aiohttp import AiohttpTransport, check_asyncio
-    except ImportError:
+def _check_limiter(limiter: object) -> RateLimiter | None:
+    if limiter is not None and not isinstance(limiter, RateLimiter):
         raise ConfigurationError(
-            "transport='aiohttp' needs aiohttp: pip install 'shopsocially-async[aiohttp]'"
-        ) from None
-    check_asyncio()
-    return AiohttpTransport(limits=limits)
+            "rate_limiter must implement shopsocially_async.ratelimit.RateLimiter "
+            f"(async acquire(route) and rate_limited(route, retry_after)), got {limiter!r}"
+        )
+    return limiter

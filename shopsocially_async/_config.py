@@ -1,4 +1,4 @@
-"""Frozen client settings: base URL, credentials, timeout, retry policy; env lookup.
+"""Frozen client settings: base URL, credentials, timeouts, retry policy; env lookup.
 
 Everything here is validated once, at construction, so a bad setting fails before any
 request is sent and never half-way through a batch.
@@ -7,29 +7,35 @@ request is sent and never half-way through a batch.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import attrs
-import httpx
 
+from ._body import DEFAULT_MAX_RESPONSE_BYTES
 from .errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "Credentials",
     "RetryEvent",
     "RetryPolicy",
+    "Timeout",
 ]
 
 DEFAULT_BASE_URL = "https://api.shopsocially.com/v2/loyalty"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+#: Seconds a whole call may take, retries and their waits included.
+DEFAULT_DEADLINE = 60.0
 DEFAULT_MAX_CONNECTIONS = 100
 # Below uvicorn's and most servers' 5 s idle timeout: a connection the server is closing must
 # never be reused, or a write fails with "Server disconnected" and becomes outcome_unknown.
@@ -43,6 +49,43 @@ BodyEncoding = Literal["json", "form"]
 
 # Visible ASCII with inner spaces: what an HTTP header value may safely carry.
 _HEADER_SAFE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
+def _positive_seconds(name: str) -> Callable[[Any, Any, Any], None]:
+    def check(_: object, __: object, value: object) -> None:
+        if not _is_positive_number(value):
+            raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
+
+    return check
+
+
+def _is_positive_number(value: object) -> bool:
+    # `not value > 0` rather than `value <= 0`: NaN compares false both ways.
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value > 0
+        and math.isfinite(value)
+    )
+
+
+@attrs.frozen
+class Timeout:
+    """Time limits of one attempt, in seconds.
+
+    ``attempt`` bounds the whole exchange end to end: waiting for a connection, connecting,
+    sending, and reading every byte of the answer, however slowly the server sends it.
+    ``connect`` bounds opening a connection (a connect timeout is "certainly not sent", so
+    even a write is retried after it). The whole call, retries included, is bounded by the
+    client's ``deadline``.
+    """
+
+    attempt: float = attrs.field(default=30.0, validator=_positive_seconds("timeout"))
+    connect: float = attrs.field(default=5.0, validator=_positive_seconds("connect timeout"))
+
+
+DEFAULT_TIMEOUT = Timeout()
 
 
 @attrs.frozen
@@ -104,9 +147,15 @@ class ClientConfig:
 
     base_url: str
     credentials: Credentials | None
-    timeout: httpx.Timeout
+    timeout: Timeout
     retry: RetryPolicy
     body_encoding: BodyEncoding = "json"
+    #: Seconds a whole call may take, retries and their waits included (None: no bound).
+    deadline: float | None = DEFAULT_DEADLINE
+    #: The largest response body accepted, counted after decompression.
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: Log full request paths (they may hold member emails) instead of route templates.
+    log_paths: bool = False
 
 
 def resolve_config(
@@ -114,10 +163,13 @@ def resolve_config(
     partner_id: str | None,
     api_key: str | None,
     base_url: str | None,
-    timeout: float | httpx.Timeout | None,
+    timeout: float | Timeout | None,
     retry: RetryPolicy,
     has_auth_hook: bool,
     body_encoding: str,
+    deadline: float | None = DEFAULT_DEADLINE,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    log_paths: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Merge arguments with the environment and validate them all."""
@@ -138,6 +190,9 @@ def resolve_config(
         timeout=to_timeout(timeout),
         retry=retry,
         body_encoding=body_encoding,  # type: ignore[arg-type]
+        deadline=check_deadline(deadline),
+        max_response_bytes=check_max_response_bytes(max_response_bytes),
+        log_paths=bool(log_paths),
     )
 
 
@@ -173,18 +228,26 @@ def _check_header_value(name: str, value: object) -> None:
 
 def check_base_url(url: str) -> str:
     """Refuse anything but https, except plain http to a loopback host (the embedded server)."""
+    if not isinstance(url, str) or not _VISIBLE_ASCII.fullmatch(url):
+        raise ConfigurationError(f"base_url must be a URL of visible ASCII characters, got {url!r}")
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
+        parsed = urlsplit(url)
+        host = parsed.hostname or ""
+        parsed.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError as exc:
         raise ConfigurationError(f"base_url is not a valid URL: {url!r} ({exc})") from None
-    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+    if parsed.scheme not in ("http", "https") or not host:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {url!r}")
+    if parsed.scheme == "http" and not is_loopback_host(host):
         raise ConfigurationError(
             f"base_url {url!r} uses plain http to a non-loopback host; credentials would travel "
             "in clear text. Use https (http is allowed for localhost, 127.0.0.0/8 and ::1 only)"
         )
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ConfigurationError(f"base_url must be an http(s) URL with a host, got {url!r}")
-    return str(parsed).rstrip("/")
+    if parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ConfigurationError(
+            f"base_url must not carry a query, fragment or credentials, got {url!r}"
+        )
+    return url.rstrip("/")
 
 
 def is_loopback_host(host: str) -> bool:
@@ -197,17 +260,37 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def to_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
-    """Seconds or an ``httpx.Timeout``; None means the default (30 s, 5 s to connect)."""
+def to_timeout(timeout: float | Timeout | None) -> Timeout:
+    """Seconds (per attempt) or a :class:`Timeout`; None means the default (30 s, 5 s to
+    connect). A number below the default connect timeout also bounds connecting."""
     if timeout is None:
         return DEFAULT_TIMEOUT
-    if isinstance(timeout, httpx.Timeout):
+    if isinstance(timeout, Timeout):
         return timeout
-    # `not timeout > 0` rather than `timeout <= 0`: NaN compares false both ways.
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+    if not _is_positive_number(timeout):
         raise ConfigurationError(
-            f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}"
+            "timeout must be a positive number of seconds or a shopsocially_async.Timeout, "
+            f"got {timeout!r}"
         )
-    return httpx.Timeout(
-        float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or 5.0)
-    )
+    seconds = float(timeout)
+    return Timeout(attempt=seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect))
+
+
+def check_deadline(deadline: object) -> float | None:
+    """A positive number of seconds, or None for no bound on a whole call."""
+    if deadline is None:
+        return None
+    if not _is_positive_number(deadline):
+        raise ConfigurationError(
+            f"deadline must be a positive number of seconds or None, got {deadline!r}"
+        )
+    return float(deadline)  # type: ignore[arg-type]
+
+
+def check_max_response_bytes(limit: object) -> int:
+    """A whole number of bytes, at least 1 KiB."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1024:
+        raise ConfigurationError(
+            f"max_response_bytes must be a whole number of bytes >= 1024, got {limit!r}"
+        )
+    return limit

@@ -1,10 +1,13 @@
-"""The API's responses as pure functions: no I/O, no ``await``.
+"""The API's responses as pure functions over plain values: no I/O, no ``await``, no httpx.
 
 - :func:`decode_envelope` turns ``(status, headers, body)`` into the ``data`` member or raises
   the right :class:`~shopsocially_async.errors.APIError`, whatever the HTTP status: the API
-  answers many business errors with HTTP 200. :func:`plain_success_data` is its allocation-free
-  fast path for the common success case.
+  answers many business errors with HTTP 200.
 - :func:`parse_retry_after` reads a ``Retry-After`` header.
+
+Every error carries a :class:`~._http.ResponseInfo`; any secret of the request (the API key,
+an auth header's value) that the server echoed is redacted from the error's message, its
+parsed body and its body bytes before the error exists.
 """
 
 from __future__ import annotations
@@ -13,20 +16,19 @@ import email.utils
 import json
 import time
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from . import errors
+from ._http import Headers, Request, ResponseInfo
+from ._redact import redact_bytes, redact_document, secrets_of
 
 __all__ = [
-    "NOT_PLAIN",
     "decode_envelope",
     "error_class_for",
     "make_api_error",
     "parse_json",
     "parse_retry_after",
-    "plain_success_data",
 ]
 
 try:  # orjson is optional (the ``speedups`` extra); the stdlib parser is the fallback.
@@ -38,8 +40,6 @@ except ImportError:  # pragma: no cover - exercised where orjson is absent
     _fast_loads = json.loads
     _FastDecodeError = json.JSONDecodeError
 
-RETRY_AFTER_CAP = 60.0
-
 
 def parse_json(body: bytes) -> Any:
     """Decode a body; tolerate the raw control characters some API strings contain.
@@ -49,51 +49,52 @@ def parse_json(body: bytes) -> Any:
     try:
         return _fast_loads(body)
     except _FastDecodeError:
-        try:
-            return json.loads(body, strict=False)
-        except RecursionError:
-            # orjson refuses deep nesting with a JSONDecodeError; the stdlib overflows the stack.
-            raise ValueError("JSON nested too deeply") from None
+        return _lenient_loads(body)
+    except RecursionError:  # the stdlib fallback (no orjson) overflows the stack
+        raise ValueError("JSON nested too deeply") from None
 
 
-def decode_envelope(
-    status: int, headers: httpx.Headers, body: bytes, response: httpx.Response
-) -> Any:
-    """Return the ``data`` member of a success envelope or raise the mapped error."""
+def _lenient_loads(body: bytes) -> Any:
     try:
-        document = parse_json(body) if body else None
+        return json.loads(body, strict=False)
+    except RecursionError:
+        # orjson refuses deep nesting with a JSONDecodeError; the stdlib overflows the stack.
+        raise ValueError("JSON nested too deeply") from None
+
+
+def decode_envelope(status: int, headers: Headers, body: bytes, request: Request) -> Any:
+    """Return the ``data`` member of a success envelope or raise the mapped error."""
+    if 200 <= status < 300:
+        try:
+            document = parse_json(body)
+        except (ValueError, UnicodeDecodeError):
+            body = redact_bytes(body, secrets_of(request))
+            raise _undecodable(status, headers, body, request) from None
+        if isinstance(document, dict) and "data" in document and _failure_of(document) is None:
+            data = document["data"]
+            if _failure_of(data) is None:
+                return data
+    return _raise_failure(status, headers, body, request)
+
+
+def _raise_failure(status: int, headers: Headers, body: bytes, request: Request) -> Any:
+    """Raise the error for an answer that is not a plain success: redacted, then mapped."""
+    secrets = secrets_of(request)
+    body = redact_bytes(body, secrets)
+    try:
+        document = redact_document(parse_json(body), secrets) if body else None
     except (ValueError, UnicodeDecodeError):
         document = None
-        if 200 <= status < 300:
-            raise _undecodable(status, body, response) from None
     failure = _failure_of(document)
-    if failure is None and status < 400:
-        if not isinstance(document, dict) or "data" not in document:
-            raise _undecodable(status, body, response)
-        return document["data"]
-    error_code, message = failure or (None, _status_text(status, body))
+    if failure is None and isinstance(document, dict):
+        failure = _failure_of(document.get("data"))  # a failure envelope nested in data
+    if failure is None:
+        if 200 <= status < 300:
+            raise _undecodable(status, headers, body, request)
+        failure = (None, _status_text(status, body))
+    error_code, message = failure
+    response = ResponseInfo(status, headers, body, request.info())
     raise make_api_error(status, error_code, message, headers, response, document)
-
-
-#: :func:`plain_success_data`'s answer when the body is not a plain success envelope.
-NOT_PLAIN: Any = object()
-
-
-def plain_success_data(status: int, body: bytes) -> Any:
-    """``data`` of a success envelope, else :data:`NOT_PLAIN` (no ``httpx.Response`` needed).
-
-    Returns exactly what :func:`decode_envelope` returns whenever that returns; on
-    :data:`NOT_PLAIN` call :func:`decode_envelope` for the error it raises.
-    """
-    if status >= 400 or not body:
-        return NOT_PLAIN
-    try:
-        document = parse_json(body)
-    except (ValueError, UnicodeDecodeError):
-        return NOT_PLAIN
-    if not isinstance(document, dict) or "data" not in document or _failure_of(document):
-        return NOT_PLAIN
-    return document["data"]
 
 
 def _failure_of(document: object) -> tuple[str | None, str] | None:
@@ -121,31 +122,44 @@ def _says_false(success: object) -> bool:
 
 def _code(envelope: Mapping[str, Any]) -> str | None:
     code = envelope.get("error_code", envelope.get("code"))
-    return str(code) if code not in (None, "") else None
+    return str(code)[:100] if code not in (None, "") else None
 
 
 def _message(envelope: Mapping[str, Any]) -> str:
     for key in ("reason", "message", "error_message", "error"):
         value = envelope.get(key)
         if isinstance(value, str) and value:
-            return value
+            return _clip(value)
     return "the API reported a failure without a reason"
+
+
+def _clip(text: str, limit: int = 1000) -> str:
+    """A server's text, bounded: a hostile server cannot make every traceback megabytes long."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _status_text(status: int, body: bytes) -> str:
     snippet = body[:200].decode("utf-8", "replace").strip()
-    return snippet or httpx.codes.get_reason_phrase(status) or "error"
+    return snippet or _reason_phrase(status)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
 
 
 def _undecodable(
-    status: int, body: bytes, response: httpx.Response
+    status: int, headers: Headers, body: bytes, request: Request
 ) -> errors.ResponseValidationError:
+    """A 2xx answer that is not a success envelope (the body is redacted already)."""
     snippet = body[:120].decode("utf-8", "replace")
     return errors.ResponseValidationError(
         f"HTTP {status} response is not a ShopSocially success envelope: {snippet!r}",
         path="$",
         value=snippet,
-        response=response,
+        response=ResponseInfo(status, headers, body, request.info()),
     )
 
 
@@ -201,8 +215,8 @@ def make_api_error(
     status: int,
     error_code: str | None,
     message: str,
-    headers: httpx.Headers,
-    response: httpx.Response,
+    headers: Mapping[str, str],
+    response: ResponseInfo | None,
     body: object,
 ) -> errors.APIError:
     cls = error_class_for(status, error_code)
@@ -218,22 +232,23 @@ def make_api_error(
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (delta-seconds or an HTTP date), capped at 60 s.
+    """Seconds to wait from ``Retry-After`` (delta-seconds or an HTTP date).
 
-    Also reads the non-standard ``retry-after-ms``. None when absent or unparsable.
+    Also reads the non-standard ``retry-after-ms``. None when absent or unparsable. Not
+    capped here: the client caps it with ``RetryPolicy.max_retry_after``.
     """
     millis = headers.get("retry-after-ms")
     if millis is not None:
         seconds = _non_negative_float(millis)
         if seconds is not None:
-            return min(seconds / 1000.0, RETRY_AFTER_CAP)
+            return seconds / 1000.0
     value = headers.get("retry-after")
     if value is None:
         return None
     seconds = _non_negative_float(value)
     if seconds is None:
         seconds = _seconds_until_http_date(value, time.time() if now is None else now)
-    return None if seconds is None else min(seconds, RETRY_AFTER_CAP)
+    return seconds
 
 
 def _non_negative_float(text: str) -> float | None:

@@ -18,6 +18,7 @@ from ._dates import format_coupon_expiry
 from .errors import InvalidArgumentError
 
 __all__ = [
+    "CLIENT_HEADERS",
     "FILTER_BY_VALUES",
     "POINTS_STATUS_VALUES",
     "Amount",
@@ -26,6 +27,8 @@ __all__ = [
     "coupon_codes",
     "coupon_expiry",
     "date_range",
+    "header_pairs",
+    "identifier",
     "merge_extra",
     "one_of",
     "page_size",
@@ -52,7 +55,8 @@ FILTER_BY_VALUES = frozenset({"enrollment_date", "last_activity_date"})
 MAX_PAGE_SIZE = 1000
 
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def text(name: str, value: object) -> str:
@@ -65,7 +69,18 @@ def text(name: str, value: object) -> str:
         raise InvalidArgumentError(
             f"{name} must not have surrounding spaces or control characters: {value!r}"
         )
+    if _LONE_SURROGATE.search(value):
+        raise InvalidArgumentError(f"{name} is not valid Unicode (a lone surrogate): {value!r}")
     return value
+
+
+def identifier(name: str, value: object) -> str:
+    """A :func:`text` that goes in the URL path as one segment: ``.`` and ``..`` are refused,
+    because HTTP stacks resolve them as "this" and "parent" even when percent-encoded."""
+    checked = text(name, value)
+    if checked in (".", ".."):
+        raise InvalidArgumentError(f"{name} {checked!r} cannot be a path segment")
+    return checked
 
 
 def positive_points(name: str, value: object) -> int:
@@ -182,6 +197,38 @@ def merge_extra(
             f"extra_{kind} repeats {', '.join(clashes)}: pass it as the named argument instead"
         )
     return {**fields, **extra}
+
+
+#: Headers only the client sets: credentials, and what describes the body and connection.
+CLIENT_HEADERS = frozenset(
+    {"partner-id", "api-key", "host", "content-length", "transfer-encoding", "content-type"}
+)
+# RFC 9110 token characters, and a field value: visible ASCII, inner spaces and tabs.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20\x09\x21-\x7e]*[\x21-\x7e])?)?")
+
+
+def header_pairs(
+    name: str, headers: object, *, reserved: frozenset[str] = CLIENT_HEADERS
+) -> dict[str, str]:
+    """Headers every engine can send identically: str names and values, no CR/LF/NUL or
+    other control characters, none of the ``reserved`` names. The message never shows a value
+    (it may be a secret)."""
+    if not isinstance(headers, Mapping):
+        raise InvalidArgumentError(f"{name} must be a mapping of header names to values")
+    checked: dict[str, str] = {}
+    for key, value in headers.items():
+        if not isinstance(key, str) or not _HEADER_NAME.fullmatch(key):
+            raise InvalidArgumentError(f"{name} has an invalid header name {key!r}")
+        if key.lower() in reserved:
+            raise InvalidArgumentError(f"{name} may not set {key!r}: the client sets it itself")
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise InvalidArgumentError(
+                f"{name}[{key!r}] must be a string of visible ASCII characters "
+                "(no CR, LF, NUL or other control characters, no leading or trailing spaces)"
+            )
+        checked[key] = value
+    return checked
 
 
 def boolean(name: str, value: object) -> bool:

@@ -5,10 +5,13 @@ The policy depends on how safe the call is to repeat (:class:`~._protocol.RetryS
 - IDEMPOTENT (reads, PUTs, awards with ``order_id``): retried on connection errors,
   timeouts, 408, 429, 500, 502, 503 and 504.
 - UNSAFE (every other POST): retried only when the request certainly was not processed:
-  no connection was ever made (connect error, connect or pool timeout), or the answer was 429.
+  no connection was ever made (connect error, connect or pool timeout), or the answer's HTTP
+  status was 429. Any 5xx, whatever its error code, may have applied.
 
-Backoff is exponential with jitter; a server's ``Retry-After`` replaces it (capped). Sleeping
-goes through ``anyio.sleep`` so retries work under asyncio and trio alike.
+Backoff is exponential with jitter; a server's ``Retry-After`` replaces it, capped by
+``RetryPolicy.max_retry_after``. Sleeping goes through ``anyio.sleep`` so retries work under
+asyncio and trio alike. A call's ``deadline`` bounds everything: a retry whose sleep would
+end past it is not started (the last error is raised instead).
 
 The first attempt runs outside tenacity: building its retry machinery costs tens of
 microseconds per call, which calls that succeed first time (nearly all) need not pay.
@@ -23,13 +26,14 @@ from typing import TypeVar
 
 import anyio
 import attrs
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from ._config import RetryEvent, RetryPolicy
 from ._protocol import RetrySafety
 from .errors import (
     APIConnectionError,
     APIError,
+    ClientClosedError,
     DuplicateOrderError,
     RateLimitError,
     ResponseValidationError,
@@ -47,7 +51,7 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 def may_have_applied(exc: ShopSociallyError) -> bool:
     """Could the server have processed the attempt that failed with ``exc``?"""
-    if isinstance(exc, APIConnectionError):
+    if isinstance(exc, (APIConnectionError, ClientClosedError)):
         return exc.request_sent
     if isinstance(exc, DuplicateOrderError):
         return False  # a definitive answer: this attempt applied nothing, whatever the status
@@ -60,15 +64,15 @@ def may_have_applied(exc: ShopSociallyError) -> bool:
 
 def is_retryable(exc: BaseException, safety: RetrySafety) -> bool:
     """Is it safe *and* useful to try again after ``exc``?"""
-    if isinstance(exc, RateLimitError):
-        return True  # a 429 was refused before processing, whatever the call
     if isinstance(exc, APIConnectionError):
         return safety is RetrySafety.IDEMPOTENT or not exc.request_sent
-    if safety is RetrySafety.UNSAFE or not isinstance(exc, APIError):
-        return False
-    if isinstance(exc, DuplicateOrderError):  # definitive, even when a gateway says 5xx
-        return False
-    return isinstance(exc, ServerError) or exc.status_code in RETRYABLE_STATUSES
+    if not isinstance(exc, APIError) or isinstance(exc, DuplicateOrderError):
+        return False  # a duplicate is definitive, even when a gateway says 5xx
+    if exc.status_code == 429:
+        return True  # refused before processing, whatever the call
+    if safety is RetrySafety.UNSAFE:
+        return False  # any other answer, RATE_LIMIT_EXCEEDED on a 5xx included, may have applied
+    return isinstance(exc, (ServerError, RateLimitError)) or exc.status_code in RETRYABLE_STATUSES
 
 
 @attrs.define
@@ -125,8 +129,10 @@ async def call_with_retries(
     safety: RetrySafety,
     is_write: bool,
     route: str,
+    deadline: float | None = None,
 ) -> T:
-    """Run ``attempt(1)``, then retry per the policy; errors carry ``outcome_unknown``."""
+    """Run ``attempt(1)``, then retry per the policy until ``deadline`` (an
+    ``anyio.current_time()`` value, or None); errors carry ``outcome_unknown``."""
     try:
         return await attempt(1)
     except ShopSociallyError as exc:
@@ -136,7 +142,21 @@ async def call_with_retries(
             outcome.finalize(exc)
             raise
         first_failure = exc
-    return await _retry(attempt, first_failure, outcome, policy, safety, route)
+    stop = _stop(policy, deadline)
+    return await _retry(attempt, first_failure, outcome, policy, safety, route, stop)
+
+
+def _stop(policy: RetryPolicy, deadline: float | None) -> Callable[[RetryCallState], bool]:
+    """Stop after ``max_retries`` retries, or when the next sleep would end past ``deadline``."""
+    max_attempts = policy.max_retries + 1
+
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number >= max_attempts:
+            return True
+        sleep = state.upcoming_sleep or 0.0
+        return deadline is not None and anyio.current_time() + sleep >= deadline
+
+    return stop
 
 
 async def _retry(
@@ -146,9 +166,10 @@ async def _retry(
     policy: RetryPolicy,
     safety: RetrySafety,
     route: str,
+    stop: Callable[[RetryCallState], bool],
 ) -> T:
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(policy.max_retries + 1),
+        stop=stop,
         wait=_Backoff(policy),
         retry=retry_if_exception(lambda exc: is_retryable(exc, safety)),
         sleep=anyio.sleep,

@@ -46,7 +46,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import httpx
+    from ._http import Headers, RequestInfo, ResponseInfo
 
 __all__ = [
     "APIConnectionError",
@@ -92,7 +92,15 @@ class ConfigurationError(ShopSociallyError, ValueError):
 
 
 class ClientClosedError(ShopSociallyError, RuntimeError):
-    """A request was made on a client whose connection pool has been closed."""
+    """The client (or the pool it shares) was closed: before the call, or while it ran.
+
+    ``request_sent`` is True when the call was in flight when the client closed and its
+    request may have reached the server (then a write's ``outcome_unknown`` is True).
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = False) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
 
 
 class PaginationError(ShopSociallyError):
@@ -111,7 +119,7 @@ class ResponseValidationError(ShopSociallyError):
         *,
         path: str | None = None,
         value: object = None,
-        response: httpx.Response | None = None,
+        response: ResponseInfo | None = None,
     ) -> None:
         super().__init__(message)
         self.path = path
@@ -124,21 +132,26 @@ class APIConnectionError(ShopSociallyError):
 
     ``request_sent`` is False when the request certainly never reached the server
     (connection refused, connect or pool timeout): only then is a non-idempotent write
-    safe to repeat.
+    safe to repeat. ``request`` shows what was sent (secret headers masked).
     """
 
-    def __init__(self, message: str, *, request: httpx.Request, request_sent: bool) -> None:
+    def __init__(self, message: str, *, request: RequestInfo, request_sent: bool) -> None:
         super().__init__(message)
         self.request = request
         self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
-    """A connect, read, write or pool timeout."""
+    """The attempt ran out of time: connecting, waiting for a connection, or the whole
+    exchange exceeding its timeout (however slowly the server sent its answer)."""
 
 
 class APIError(ShopSociallyError):
-    """The API answered with a failure: a non-2xx status or a ``success: false`` envelope."""
+    """The API answered with a failure: a non-2xx status or a ``success: false`` envelope.
+
+    ``response`` shows the answer (status, headers, body bytes) and the request it answered,
+    secrets masked; ``body`` is the parsed JSON document, if it was JSON.
+    """
 
     def __init__(
         self,
@@ -146,7 +159,7 @@ class APIError(ShopSociallyError):
         *,
         status_code: int,
         error_code: str | None = None,
-        response: httpx.Response | None = None,
+        response: ResponseInfo | None = None,
         body: object = None,
     ) -> None:
         super().__init__(message)
@@ -155,6 +168,11 @@ class APIError(ShopSociallyError):
         self.error_code = error_code
         self.response = response
         self.body = body
+
+    @property
+    def headers(self) -> Headers | None:
+        """The response's headers, if a response arrived."""
+        return None if self.response is None else self.response.headers
 
     def __str__(self) -> str:
         code = f" {self.error_code}" if self.error_code else ""

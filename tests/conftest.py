@@ -1,8 +1,15 @@
-"""Shared test configuration: every async test runs under asyncio and trio."""
+"""Shared test configuration: every async test runs under asyncio and trio; socket-level tests
+take the ``engine`` fixture and run on every installed engine as well.
+
+A test asking for ``engine`` runs once per (event loop, engine) pair the engine supports; the
+pairs it does not (aiohttp under trio) are deselected at collection, never skipped.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from shopsocially_async.engines import installed_engines, runs_on
 
 
 @pytest.fixture(
@@ -14,3 +21,24 @@ import pytest
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     """Run each ``@pytest.mark.anyio`` test once per event loop the library supports."""
     return str(request.param)
+
+
+@pytest.fixture(params=installed_engines())
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine (``transport=`` name) a socket-level test runs on: each installed one."""
+    return str(request.param)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the (event loop, engine) pairs an engine cannot run on."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        engine, loop = params.get("engine"), params.get("anyio_backend")
+        if engine is not None and loop is not None and not runs_on(engine, loop):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

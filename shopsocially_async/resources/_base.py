@@ -9,7 +9,7 @@ import attrs
 
 from .._convert import structure, structure_many, structure_optional_scalar
 from .._pagination import AsyncPaginator
-from .._params import merge_extra
+from .._params import header_pairs, merge_extra
 from .._params import prefetch as check_prefetch
 from .._params import start_index as check_start_index
 from .._protocol import Call, RetrySafety
@@ -47,6 +47,8 @@ class Resource:
         """A lazy paginator over ``listing`` at ``path``; arguments are checked now, so a bad
         one fails at the call and not in the middle of iterating."""
         merge_extra("query", {**query, "start_index": first_index}, extra_query)
+        if extra_headers:
+            extra_headers = header_pairs("extra_headers", extra_headers)
 
         async def fetch(index: int) -> Page[T]:
             call = make_call(
@@ -102,7 +104,7 @@ def make_call(
         safety=safety,
         query=merge_extra("query", query or {}, extra_query) or None,
         body=body,
-        extra_headers=extra_headers,
+        extra_headers=header_pairs("extra_headers", extra_headers) if extra_headers else None,
         is_write=is_write,
         route=f"{method} {route}",
     )

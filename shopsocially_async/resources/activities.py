@@ -165,4 +165,4 @@ class Activities(Resource):
 
 
 def _path(activity_id: str) -> str:
-    return "/activities/" + path_segment(p.text("activity_id", activity_id))
+    return "/activities/" + path_segment(p.identifier("activity_id", activity_id))

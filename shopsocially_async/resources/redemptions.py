@@ -154,4 +154,4 @@ class Redemptions(Resource):
 
 
 def _path(redemption_id: str) -> str:
-    return "/redemptions/" + path_segment(p.text("redemption_id", redemption_id))
+    return "/redemptions/" + path_segment(p.identifier("redemption_id", redemption_id))

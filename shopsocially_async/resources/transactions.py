@@ -63,7 +63,7 @@ class Transactions(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> Transaction:
         """One transaction by id (``GET /transactions/{transaction_id}``)."""
-        path = "/transactions/" + path_segment(p.text("transaction_id", transaction_id))
+        path = "/transactions/" + path_segment(p.identifier("transaction_id", transaction_id))
         call = make_call(
             "GET", "/transactions/{transaction_id}", path, extra_query=extra_query,
             extra_headers=extra_headers,

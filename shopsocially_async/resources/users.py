@@ -80,7 +80,7 @@ class Users(Resource):
         if not body and not extra_body:
             raise InvalidArgumentError("users.update needs at least one field to change")
         call = make_call(
-            "PUT", "/users/{uid}", "/users/" + path_segment(p.text("uid", uid)), body=body,
+            "PUT", "/users/{uid}", "/users/" + path_segment(p.identifier("uid", uid)), body=body,
             extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
         )  # fmt: skip
         return await self._send(call, decode_one(User))
@@ -160,4 +160,4 @@ class Users(Resource):
 
 
 def _user_path(user_email: str) -> str:
-    return "/users/" + path_segment(p.text("user_email", user_email))
+    return "/users/" + path_segment(p.identifier("user_email", user_email))

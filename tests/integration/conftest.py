@@ -1,19 +1,16 @@
-"""Integration tests run over real sockets; ``SHOPSOCIALLY_TEST_TRANSPORT`` picks the transport.
+"""Integration tests run over real sockets, on every installed engine (the ``engine`` fixture
+of tests/conftest.py) and both event loops.
 
 Each module shares one served fake (``served``: the catalog of :func:`build_catalog` on a fixed
 clock); tests stay independent by enrolling fresh members (``new_member``) and unique ids, and
 the faults a test arms are disarmed after it. ``client`` is a real client per test.
 
-``nox -s tests_aiohttp`` runs them with ``SHOPSOCIALLY_TEST_TRANSPORT=aiohttp`` (asyncio only);
-the default is httpx's own transport.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -24,16 +21,6 @@ import pytest
 
 from shopsocially_async import RetryPolicy, ShopSociallyClient
 from shopsocially_async.testing import FakeShopSocially
-
-
-@pytest.fixture
-def client_transport(anyio_backend: str) -> str:
-    """The ``transport=`` to build socket-level clients with (aiohttp: asyncio only)."""
-    name = os.environ.get("SHOPSOCIALLY_TEST_TRANSPORT", "httpx")
-    if name == "aiohttp" and anyio_backend != "asyncio":
-        pytest.fail("the aiohttp transport runs only under asyncio: deselect trio (-k 'not trio')")
-    return name
-
 
 # -- the fake served over loopback, shared by a module; clients per test ----------------------
 START = datetime(2024, 3, 14, 12, 0, 0, tzinfo=timezone.utc)  # the fake's fixed clock
@@ -138,16 +125,7 @@ def make_client(served: Served, transport: str, **options: Any) -> ShopSociallyC
 
 
 @pytest.fixture
-async def client(served: Served, client_transport: str) -> AsyncIterator[ShopSociallyClient]:
+async def client(served: Served, engine: str) -> AsyncIterator[ShopSociallyClient]:
     """The real client over real loopback sockets to the module's program."""
-    async with make_client(served, client_transport) as client:
+    async with make_client(served, engine) as client:
         yield client
-
-
-@pytest.fixture
-async def raw_servers() -> AsyncIterator[list[asyncio.Server]]:
-    """Raw loopback servers a test started (``rawserver.start``), closed after it."""
-    servers: list[asyncio.Server] = []
-    yield servers
-    for server in servers:
-        server.close()

@@ -25,10 +25,9 @@ from typing import Any
 
 import anyio
 import attrs
-import httpx
 import pytest
 
-from shopsocially_async import RetryPolicy, ShopSociallyClient, errors
+from shopsocially_async import RetryPolicy, ShopSociallyClient, Timeout, errors
 from shopsocially_async.testing import FakeShopSocially, Fault
 
 pytestmark = pytest.mark.anyio
@@ -37,7 +36,7 @@ WRITES = ("POST /award", "POST /redeem", "POST /deduct")
 CLOCK = datetime(2024, 3, 14, 12, 0, 0, tzinfo=timezone.utc)
 OPENING_BALANCE = 300
 # Short enough that a held response (timeout_after) costs little; long enough for a busy box.
-TIMEOUT = httpx.Timeout(0.5, connect=5.0)
+TIMEOUT = Timeout(0.5, connect=5.0)
 NO_WAIT = RetryPolicy(max_retries=3, initial_delay=0, max_delay=0, max_retry_after=0)
 
 
@@ -268,16 +267,16 @@ def assert_eventful(summary: Summary) -> None:
     assert {"unknown:ServerError", "clean:InsufficientPointsError"} <= labels
 
 
-async def test_thousands_of_writes_under_faults_keep_every_invariant(client_transport: str) -> None:
+async def test_thousands_of_writes_under_faults_keep_every_invariant(engine: str) -> None:
     """1,500 concurrent writes (16 in flight) through every fault kind: the ledger agrees."""
-    summary = await chaos(2024, count=1500, members=40, concurrency=16, transport=client_transport)
+    summary = await chaos(2024, count=1500, members=40, concurrency=16, transport=engine)
     assert_eventful(summary)
     assert dict(summary.outcomes)["ok"] > 750
 
 
-async def test_a_seed_replays_exactly(client_transport: str) -> None:
+async def test_a_seed_replays_exactly(engine: str) -> None:
     """One at a time, the same seed gives the same outcomes, faults and balances."""
-    first = await chaos(7, count=150, members=10, concurrency=1, transport=client_transport)
-    again = await chaos(7, count=150, members=10, concurrency=1, transport=client_transport)
+    first = await chaos(7, count=150, members=10, concurrency=1, transport=engine)
+    again = await chaos(7, count=150, members=10, concurrency=1, transport=engine)
     assert first == again
     assert len(first.faults) >= 6

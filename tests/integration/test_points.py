@@ -275,11 +275,11 @@ async def test_return_of_an_unknown_order(client: ShopSociallyClient) -> None:
 
 
 async def test_form_encoded_writes(
-    served: Served, client_transport: str, fake: FakeShopSocially, new_member: NewMember
+    served: Served, engine: str, fake: FakeShopSocially, new_member: NewMember
 ) -> None:
     """body_encoding="form" (the reference's curl style) works for every kind of write."""
     email, order = new_member(available_points=500), unique("order")
-    async with make_client(served, client_transport, body_encoding="form") as client:
+    async with make_client(served, engine, body_encoding="form") as client:
         award = await client.points.award(
             user_email=email, activity_id="made_a_purchase", points_passed=Decimal("12.5"),
             order_id=order,
@@ -303,13 +303,11 @@ async def test_form_encoded_writes(
     ("partner_id", "api_key"), [("test-partner", "wrong-key"), ("someone-else", "test-api-key")]
 )
 async def test_wrong_credentials(
-    served: Served, client_transport: str, new_member: NewMember, partner_id: str, api_key: str
+    served: Served, engine: str, new_member: NewMember, partner_id: str, api_key: str
 ) -> None:
     """Wrong credentials raise AuthenticationError, for reads and writes; nothing applies."""
     email = new_member()
-    async with make_client(
-        served, client_transport, partner_id=partner_id, api_key=api_key
-    ) as client:
+    async with make_client(served, engine, partner_id=partner_id, api_key=api_key) as client:
         with pytest.raises(errors.AuthenticationError) as caught:
             await client.points.award(user_email=email, activity_id="signup")
         assert (caught.value.status_code, caught.value.error_code) == (401, "ERROR_UNAUTHORIZED")

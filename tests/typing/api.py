@@ -20,12 +20,16 @@ from shopsocially_async import (
     Activity,
     AsyncPaginator,
     ExpirationScheduleEntry,
+    Headers,
     LastAwardTransaction,
     Page,
     Redemption,
+    RequestInfo,
+    ResponseInfo,
     RetryEvent,
     RetryPolicy,
     ShopSociallyClient,
+    Timeout,
     Transaction,
     User,
     errors,
@@ -78,15 +82,34 @@ def construct() -> list[ShopSociallyClient]:
 async def lifecycle() -> None:
     """Context manager, properties, with_options, aclose."""
     async with ShopSociallyClient("p", "k") as client:
-        copy: ShopSociallyClient = client.with_options(max_retries=0, timeout=httpx.Timeout(5.0))
+        copy: ShopSociallyClient = client.with_options(max_retries=0, timeout=Timeout(5.0))
         copy2: ShopSociallyClient = client.with_options(retry_policy=RetryPolicy(), timeout=3)
+        copy3: ShopSociallyClient = client.with_options(deadline=None)
         base_url: str = client.base_url
         retries: int = client.max_retries
-        timeout: httpx.Timeout = client.timeout
+        timeout: Timeout = client.timeout
+        deadline: float | None = client.deadline
+        engine: str = client.engine
         closed: bool = client.is_closed
         await copy.aclose()
         await copy2.aclose()
-        del base_url, retries, timeout, closed
+        await copy3.aclose()
+        del base_url, retries, timeout, deadline, engine, closed
+
+
+def engines_and_auth() -> list[ShopSociallyClient]:
+    """Every engine by name; a header function as auth (sync or async)."""
+
+    async def token_headers(request: RequestInfo) -> dict[str, str]:
+        return {"Authorization": f"Bearer {request.route}"}
+
+    return [
+        ShopSociallyClient("p", "k", transport="httpx"),
+        ShopSociallyClient("p", "k", transport="aiohttp"),
+        ShopSociallyClient("p", "k", transport="auto", deadline=30, max_response_bytes=2**20),
+        ShopSociallyClient(auth=lambda request: {"Authorization": "Bearer t"}),
+        ShopSociallyClient(auth=token_headers, log_paths=True),
+    ]
 
 
 async def points(client: ShopSociallyClient) -> None:
@@ -216,12 +239,14 @@ async def error_handling(client: ShopSociallyClient) -> None:
         status: int = exc.status_code
         code: str | None = exc.error_code
         message: str = exc.message
-        response: httpx.Response | None = exc.response
-        del status, code, message, response
+        response: ResponseInfo | None = exc.response
+        headers: Headers | None = exc.headers
+        del status, code, message, response, headers
     except errors.APIConnectionError as exc:
         sent: bool = exc.request_sent
-        request: httpx.Request = exc.request
-        del sent, request
+        request: RequestInfo = exc.request
+        url: str = exc.request.url
+        del sent, request, url
     except errors.ResponseValidationError as exc:
         path: str | None = exc.path
         del path

@@ -25,6 +25,8 @@ from shopsocially_async import (
     RetryPolicy,
     ShopSociallyClient,
 )
+from shopsocially_async._envelope import decode_envelope
+from shopsocially_async._http import Headers, Request
 
 __all__ = [
     "API_KEY",
@@ -35,6 +37,7 @@ __all__ = [
     "assert_clash_refused",
     "assert_extras_merged",
     "assert_request_on_the_wire",
+    "decode_answer",
     "envelope",
     "form_body",
     "invoke",
@@ -86,6 +89,27 @@ def recording_client(
         PARTNER_ID, API_KEY, transport=httpx.MockTransport(recorder), **client_options
     )
     return client, recorder
+
+
+def decode_answer(
+    status: int, body: bytes | str | Any, headers: Mapping[str, str] | None = None
+) -> Any:
+    """``decode_envelope`` on an answer to ``GET /x`` sent with the test credentials.
+
+    ``body`` is raw bytes, text, or any other value sent as JSON.
+    """
+    if isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+    request = Request(
+        "GET",
+        "https://api.shopsocially.com/v2/loyalty/x",
+        (("partner-id", PARTNER_ID), ("api-key", API_KEY)),
+        None,
+        route="GET /x",
+    )
+    return decode_envelope(status, Headers((headers or {}).items()), body, request)
 
 
 def envelope(data: object) -> dict[str, object]:

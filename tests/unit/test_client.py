@@ -9,7 +9,8 @@ import anyio
 import httpx
 import pytest
 
-from shopsocially_async import ShopSociallyClient, errors
+from shopsocially_async import ShopSociallyClient, Timeout, errors
+from shopsocially_async.engines._httpx import HttpxEngine
 from shopsocially_async.resources import (
     Activities,
     Points,
@@ -25,7 +26,9 @@ EMAIL = "ann@example.com"
 
 def http_of(client: ShopSociallyClient) -> httpx.AsyncClient:
     """The httpx client (the connection pool) a ShopSociallyClient sends through."""
-    http = client._pool.http
+    engine = client._engine
+    assert isinstance(engine, HttpxEngine)
+    http = engine._client
     assert isinstance(http, httpx.AsyncClient)
     return http
 
@@ -99,7 +102,7 @@ async def test_with_options_shares_the_pool_and_changes_settings() -> None:
         assert http_of(copy) is http_of(client)
         assert copy is not client
         assert (copy.max_retries, client.max_retries) == (0, 2)
-        assert copy.timeout == httpx.Timeout(3.0)
+        assert copy.timeout == Timeout(attempt=3.0, connect=3.0)
         assert copy.base_url == client.base_url
         await client.users.get(EMAIL)  # 503, 503, 200: the original still retries
         with pytest.raises(errors.ServerError):

@@ -9,7 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from shopsocially_async import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ShopSociallyClient, errors
+from shopsocially_async import (
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    ShopSociallyClient,
+    Timeout,
+    errors,
+)
 from tests.unit.scripted import API_KEY, BASE_URL, PARTNER_ID, Script, ok, scripted_client
 
 ENV_VARS = ("SHOPSOCIALLY_PARTNER_ID", "SHOPSOCIALLY_API_KEY", "SHOPSOCIALLY_BASE_URL")
@@ -195,16 +202,17 @@ def timeouts_sent(script: Script) -> list[dict[str, float | None]]:
         pytest.param(12.5, {"connect": 5.0, "read": 12.5, "write": 12.5, "pool": 12.5}, id="float"),
         pytest.param(2, {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}, id="short-int"),
         pytest.param(
-            httpx.Timeout(7.0, connect=1.0, read=40.0),
-            {"connect": 1.0, "read": 40.0, "write": 7.0, "pool": 7.0},
-            id="httpx.Timeout",
+            Timeout(7.0, connect=1.0),
+            {"connect": 1.0, "read": 7.0, "write": 7.0, "pool": 7.0},
+            id="Timeout",
         ),
     ],
 )
 async def test_timeout_is_applied_to_every_request(
-    timeout: float | httpx.Timeout | None, expected: dict[str, float]
+    timeout: float | Timeout | None, expected: dict[str, float]
 ) -> None:
-    """The configured timeout (default 30 s, 5 s to connect) travels with each request."""
+    """The configured timeout (default 30 s, 5 s to connect) travels with each request: our
+    own deadline bounds the exchange, httpx's per-operation timeouts back it up."""
     script = Script(ok(), ok())
     async with scripted_client(script, timeout=timeout) as client:
         await client.users.get("a@example.com")
@@ -213,14 +221,19 @@ async def test_timeout_is_applied_to_every_request(
 
 
 def test_default_timeout_constant() -> None:
-    """DEFAULT_TIMEOUT is 30 s overall with 5 s to connect."""
-    assert httpx.Timeout(30.0, connect=5.0) == DEFAULT_TIMEOUT
+    """DEFAULT_TIMEOUT is 30 s per attempt with 5 s to connect; calls end within 60 s."""
+    assert Timeout(30.0, connect=5.0) == DEFAULT_TIMEOUT
     assert ShopSociallyClient("p", "k").timeout == DEFAULT_TIMEOUT
+    assert ShopSociallyClient("p", "k").deadline == DEFAULT_DEADLINE == 60.0
 
 
-@pytest.mark.parametrize("timeout", [0, -1, -0.5, float("nan"), "30", True, [30]])
+@pytest.mark.parametrize(
+    "timeout",
+    [0, -1, -0.5, float("nan"), float("inf"), "30", True, [30], httpx.Timeout(5.0)],
+)
 def test_bad_timeouts_are_refused(timeout: Any) -> None:
-    """A timeout that is not a positive number of seconds or an httpx.Timeout is refused."""
+    """A timeout that is not a positive number of seconds or a Timeout is refused (an
+    httpx.Timeout too: its per-operation limits do not bound a whole attempt)."""
     with pytest.raises(errors.ConfigurationError, match="timeout"):
         ShopSociallyClient("p", "k", timeout=timeout)
 

@@ -223,7 +223,7 @@ async def test_list_of_several_options() -> None:
 
 @pytest.mark.parametrize(
     ("redemption_id", "segment"),
-    [("$50_gift_card", b"$50_gift_card"), ("../users/x", b"..%2Fusers%2Fx"), ("..", b"%2E%2E")],
+    [("$50_gift_card", b"$50_gift_card"), ("../users/x", b"..%2Fusers%2Fx")],
 )
 async def test_redemption_id_is_one_path_segment(redemption_id: str, segment: bytes) -> None:
     """get and update put the redemption id in the path as one encoded segment."""

@@ -314,7 +314,6 @@ EMAIL_PATHS = [
     ("bob+loyalty@shopsocially.com", b"bob+loyalty@shopsocially.com"),
     ("a/b@example.com", b"a%2Fb@example.com"),
     ("../activities", b"..%2Factivities"),
-    ("..", b"%2E%2E"),
     ("?admin=1#x@example.com", b"%3Fadmin=1%23x@example.com"),
     ("jos\u00e9@example.com", b"jos%C3%A9@example.com"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,14 +10,14 @@ import httpx
 import pytest
 
 from shopsocially_async import errors
-from shopsocially_async._envelope import _ERRORS_BY_CODE, decode_envelope
+from shopsocially_async._envelope import _ERRORS_BY_CODE
+from tests.unit.helpers import decode_answer
 from tests.unit.scripted import API_KEY, Script, Step, failure, ok, scripted_client, status
 
 
 def decode(status_code: int, body: Any) -> Any:
     """Decode a JSON ``body`` answered with ``status_code``."""
-    response = httpx.Response(status_code, json=body)
-    return decode_envelope(status_code, response.headers, response.content, response)
+    return decode_answer(status_code, body)
 
 
 @pytest.mark.parametrize(("code", "cls"), sorted(_ERRORS_BY_CODE.items()))
@@ -81,19 +82,22 @@ def test_error_status_without_failure_envelope_raises(
 
 
 def test_api_error_attributes() -> None:
-    """status_code, error_code, message, response and body are all on the error."""
-    response = httpx.Response(
-        200, json={"success": False, "error_code": "INVALID_MEMBER", "reason": "no such member"}
-    )
+    """status_code, error_code, message, headers, response and body are all on the error."""
+    body = {"success": False, "error_code": "INVALID_MEMBER", "reason": "no such member"}
     with pytest.raises(errors.MemberNotFoundError) as caught:
-        decode_envelope(200, response.headers, response.content, response)
+        decode_answer(200, body, headers={"x-request-id": "r-1"})
     exc = caught.value
     assert (exc.status_code, exc.error_code, exc.message) == (
         200,
         "INVALID_MEMBER",
         "no such member",
     )
-    assert exc.response is response
+    assert exc.response is not None
+    assert exc.response.status_code == 200
+    assert exc.response.content == json.dumps(body).encode()
+    assert exc.headers == {"x-request-id": "r-1"}
+    assert exc.response.request.method == "GET"
+    assert exc.response.request.headers["api-key"] == "***"
     assert exc.body == {
         "success": False,
         "error_code": "INVALID_MEMBER",
@@ -114,7 +118,8 @@ async def test_error_raised_through_the_client_carries_the_response() -> None:
     assert exc.status_code == 200
     assert exc.message == "not enough points"
     assert exc.response is not None
-    assert exc.response.request.url.path.endswith("/redeem")
+    assert exc.response.request.url.endswith("/redeem")
+    assert exc.response.request.route == "POST /redeem"
     assert exc.outcome_unknown is False
 
 
@@ -139,15 +144,19 @@ TRANSPORT_FAILURES = [
 async def test_transport_failures_map_to_our_errors(
     raised: type[httpx.TransportError], expected: type[errors.APIConnectionError], sent: bool
 ) -> None:
-    """httpx failures become APIConnectionError/APITimeoutError recording request_sent."""
+    """httpx failures become APIConnectionError/APITimeoutError recording request_sent; the
+    httpx exception (which holds the request and its headers) is not kept in the chain."""
     script = Script(raised)
     async with scripted_client(script, max_retries=0) as client:
         with pytest.raises(errors.APIConnectionError) as caught:
             await client.users.get("a@example.com")
     assert type(caught.value) is expected
     assert caught.value.request_sent is sent
-    assert isinstance(caught.value.__cause__, raised)
-    assert caught.value.request.url.path.endswith("/users/a@example.com")
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
+    assert f"scripted {raised.__name__}" in str(caught.value)
+    assert caught.value.request.url.endswith("/users/a@example.com")
+    assert caught.value.request.headers["api-key"] == "***"
 
 
 @pytest.mark.anyio

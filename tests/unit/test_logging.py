@@ -45,7 +45,8 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 @pytest.mark.anyio
 async def test_one_debug_line_per_request(logs: pytest.LogCaptureFixture) -> None:
-    """Each request logs one DEBUG line with method, path, status, elapsed time and attempt."""
+    """Each request logs one DEBUG line with its route template (never a member's email),
+    status, elapsed time and attempt."""
     script = Script(ok(), ok())
     async with scripted_client(script) as client:
         await client.users.get(EMAIL)
@@ -55,10 +56,22 @@ async def test_one_debug_line_per_request(logs: pytest.LogCaptureFixture) -> Non
     parsed = [REQUEST_LINE.match(line) for line in debug]
     assert all(parsed), debug
     assert [(m["method"], m["path"], m["status"], m["attempt"]) for m in parsed if m] == [
-        ("GET", "/v2/loyalty/users/ann@example.com", "200", "1"),
-        ("POST", "/v2/loyalty/deduct", "200", "1"),
+        ("GET", "/users/{user_email}", "200", "1"),
+        ("POST", "/deduct", "200", "1"),
     ]
     assert lines(logs, logging.INFO) == []
+    assert EMAIL not in logs.text
+
+
+@pytest.mark.anyio
+async def test_log_paths_opts_in_to_full_paths(logs: pytest.LogCaptureFixture) -> None:
+    """``log_paths=True`` logs the real path (with the email) but never the query string."""
+    script = Script(ok())
+    async with scripted_client(script, log_paths=True) as client:
+        await client.users.get(EMAIL, extra_query={"secret_q": "1"})
+    (line,) = lines(logs, logging.DEBUG)
+    assert line.startswith("GET /v2/loyalty/users/ann@example.com -> 200 in ")
+    assert "secret_q" not in line
 
 
 @pytest.mark.anyio
@@ -147,5 +160,5 @@ async def test_a_failed_exchange_still_logs_its_debug_line(logs: pytest.LogCaptu
         with pytest.raises(errors.APITimeoutError):
             await client.points.deduct(user_email=EMAIL, points_passed=5, reason="return")
     assert [line.split(" in ")[0] for line in lines(logs, logging.DEBUG)] == [
-        "POST /v2/loyalty/deduct -> ReadTimeout"
+        "POST /deduct -> APITimeoutError"
     ]

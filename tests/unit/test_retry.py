@@ -360,11 +360,39 @@ async def test_award_with_order_id_succeeds_after_ambiguous_attempt() -> None:
 async def test_retry_after_is_honoured(
     recorded_delays: list[float], headers: dict[str, str], policy: RetryPolicy, expected: float
 ) -> None:
-    """The delay before retrying a 429 is the server's Retry-After, capped."""
+    """The delay before retrying a 429 is the server's Retry-After, capped by the policy."""
     script = Script(failure(429, "RATE_LIMIT_EXCEEDED", headers=headers), ok())
-    async with scripted_client(script, retry_policy=policy) as client:
+    async with scripted_client(script, retry_policy=policy, deadline=None) as client:
         await client.points.deduct(user_email=EMAIL, points_passed=5, reason="r")
     assert recorded_delays == [pytest.approx(expected)]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("retry_after", "deadline", "retried"),
+    [
+        pytest.param("9", 10.0, True, id="sleep-ends-before-the-deadline"),
+        pytest.param("10", 10.0, False, id="sleep-reaches-the-deadline"),
+        pytest.param("30", 10.0, False, id="sleep-crosses-the-deadline"),
+        pytest.param("30", None, True, id="no-deadline"),
+    ],
+)
+async def test_a_retry_whose_sleep_would_cross_the_deadline_is_not_started(
+    recorded_delays: list[float], retry_after: str, deadline: float | None, retried: bool
+) -> None:
+    """The call's deadline bounds its retries: a wait that would end at or past it is not
+    begun, and the last error is raised at once (nothing slept, nothing more sent)."""
+    rate_limited_429 = failure(429, "RATE_LIMIT_EXCEEDED", headers={"retry-after": retry_after})
+    script = Script(rate_limited_429, ok())
+    policy = RetryPolicy(max_retry_after=3600)
+    async with scripted_client(script, deadline=deadline, retry_policy=policy) as client:
+        if retried:
+            await client.points.deduct(user_email=EMAIL, points_passed=5, reason="r")
+        else:
+            with pytest.raises(errors.RateLimitError):
+                await client.points.deduct(user_email=EMAIL, points_passed=5, reason="r")
+    assert script.count == (2 if retried else 1)
+    assert recorded_delays == ([float(retry_after)] if retried else [])
 
 
 @pytest.mark.anyio

@@ -33,11 +33,3 @@ async def test_string_false_failure_envelope_maps_its_error_code() -> None:
         with pytest.raises(errors.InsufficientPointsError) as caught:
             await client.points.deduct(user_email=EMAIL, points_passed=5, reason="x")
     assert caught.value.outcome_unknown is False
-
-
-def test_fast_path_envelope_check_agrees_on_success_false() -> None:
-    """The direct (aiohttp) path's plain_success_data must not take such a body either."""
-    from shopsocially_async._envelope import NOT_PLAIN, plain_success_data
-
-    body = b'{"data": {"id": "t-1"}, "success": "false"}'
-    assert plain_success_data(200, body) is NOT_PLAIN

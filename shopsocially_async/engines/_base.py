@@ -1,0 +1,172 @@
+"""What every engine shares: the :class:`Engine` protocol, its result and failure types, and
+:class:`BaseEngine`, which owns each exchange's deadline and the engine's closing.
+
+An engine sends one :class:`~shopsocially_async._http.Request` and returns the whole
+:class:`Response` (status, headers, decoded body), or raises :class:`SendFailure` saying
+whether the request may have reached the server. The rules that make the client's promises
+hold on every engine live here, once:
+
+- **Deadline.** ``timeout`` bounds the whole exchange (waiting for a connection, connecting,
+  sending, and every byte of the answer), however slowly the server trickles.
+- **Closing is final.** :meth:`BaseEngine.aclose` refuses new exchanges, cancels the ones in
+  flight (they fail with ``closed=True`` and a truthful ``sent``), waits for them, and only
+  then closes the library's pool: after it returns, nothing more is sent.
+- **Truthful "sent".** Each exchange carries a :class:`Progress` that the engine marks
+  *before* the first byte of the request may leave; a failure or a deadline after that point
+  says ``sent=True`` (the server may have processed the request).
+- **No queueing inside the library's pool.** On a pool whose size we set, an exchange first
+  takes one of ``max_connections`` slots here; waiting for a slot is always safe to cancel
+  and certainly sent nothing, so a call still queued when the deadline passes or the client
+  closes says ``sent=False``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+import anyio
+
+from .._http import Headers, Request
+
+__all__ = [
+    "BaseEngine",
+    "Engine",
+    "Progress",
+    "Response",
+    "SendFailure",
+    "Timeouts",
+]
+
+
+class Timeouts(NamedTuple):
+    """Per-attempt limits in seconds: ``total`` end to end, ``connect`` to open a connection."""
+
+    total: float
+    connect: float
+
+
+class Response(NamedTuple):
+    """A whole response: status, headers, and the body decoded per its Content-Encoding."""
+
+    status: int
+    headers: Headers
+    body: bytes
+
+
+class SendFailure(Exception):
+    """The exchange failed before a whole response arrived (internal; the client maps it).
+
+    ``sent`` is False only when the request certainly never reached the server. The message
+    is the library's own text with nothing attached: the library's exception (which may hold
+    the request's headers) is never kept.
+    """
+
+    def __init__(
+        self, detail: str, *, sent: bool, timed_out: bool = False, closed: bool = False
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.sent = sent
+        self.timed_out = timed_out
+        self.closed = closed
+
+
+class Progress:
+    """How far one exchange got; engines set ``sent`` before the request may leave."""
+
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
+
+
+class Engine(Protocol):
+    """Sends requests; one per client (shared by its ``with_options()`` copies)."""
+
+    #: The engine's name, as ``transport=`` takes it.
+    name: str
+    #: How many connections the engine may open at once; None when not ours to say.
+    max_connections: int | None
+
+    @property
+    def closed(self) -> bool: ...
+
+    async def send(
+        self, request: Request, timeouts: Timeouts, *, max_body_bytes: int
+    ) -> Response: ...
+
+    async def aclose(self) -> None: ...
+
+
+class BaseEngine:
+    """The deadline and closing rules; subclasses implement :meth:`_exchange` and
+    :meth:`_close_pool`."""
+
+    name = "base"
+
+    def __init__(self, *, max_connections: int | None) -> None:
+        self._closed = False
+        self._in_flight: set[anyio.CancelScope] = set()
+        self._all_done: anyio.Event | None = None
+        #: The pool's size when we set it (the slots below match it); None when not ours.
+        self.max_connections = max_connections
+        self._slots: anyio.Semaphore | None = None  # created at the first send, in a loop
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def send(self, request: Request, timeouts: Timeouts, *, max_body_bytes: int) -> Response:
+        if self._closed:
+            raise SendFailure("the client is closed", sent=False, closed=True)
+        progress = Progress()
+        scope = anyio.CancelScope(deadline=anyio.current_time() + timeouts.total)
+        self._in_flight.add(scope)
+        try:
+            with scope:
+                if self.max_connections is None:
+                    return await self._exchange(request, timeouts, max_body_bytes, progress)
+                async with self._pool_slots():
+                    return await self._exchange(request, timeouts, max_body_bytes, progress)
+        finally:
+            self._finished(scope)
+        # Only our own scope's cancellation lands here: the deadline, or aclose().
+        if self._closed:
+            raise SendFailure(
+                "the client was closed during the exchange", sent=progress.sent, closed=True
+            )
+        raise SendFailure(
+            f"no complete response within {timeouts.total:g} s", sent=progress.sent, timed_out=True
+        )
+
+    def _pool_slots(self) -> anyio.Semaphore:
+        if self._slots is None:
+            assert self.max_connections is not None
+            self._slots = anyio.Semaphore(self.max_connections)
+        return self._slots
+
+    def _finished(self, scope: anyio.CancelScope) -> None:
+        self._in_flight.discard(scope)
+        if self._all_done is not None and not self._in_flight:
+            self._all_done.set()
+
+    async def _exchange(
+        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+    ) -> Response:
+        raise NotImplementedError
+
+    async def _close_pool(self) -> None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Refuse new exchanges, end those in flight, then close the pool (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._in_flight:
+            self._all_done = anyio.Event()
+            for scope in self._in_flight:
+                scope.cancel()
+            with anyio.CancelScope(shield=True):
+                await self._all_done.wait()
+        await self._close_pool()

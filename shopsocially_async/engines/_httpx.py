@@ -1,0 +1,241 @@
+"""The httpx engine (the default): sends through an ``httpx.AsyncClient``, ours or the caller's.
+
+Sending through ``AsyncClient.send`` keeps ``respx``, ``httpx.MockTransport``, event hooks,
+proxies and ``httpx.Auth`` flows working. Redirects are never followed, even on a borrowed
+client built with ``follow_redirects=True``: a redirect would carry the API key to another
+host.
+
+**Cancellation.** httpcore's pool (1.0.9, encode/httpcore#1093) leaks a connection slot for
+good when a request is cancelled after the pool assigned it a new connection but before that
+connection started connecting; enough of them and every request fails with ``PoolTimeout``.
+So a caller's cancellation (or our deadline) never interrupts httpx directly: each exchange
+runs in a background task of its own, and the caller only waits for it. When the caller stops
+waiting, the exchange is stopped at a point where httpcore cleans up after itself: at once if
+it has already reached a connection (a ``trace`` event, httpcore's documented extension, was
+seen), otherwise at its first trace event, from inside the trace callback, before any byte of
+the request is written. A transport that emits no trace events (a mock, an ASGI app) simply
+finishes in the background. On a pool we own, :meth:`HttpxEngine.aclose` stops everything at
+once: the pool is being closed anyway.
+
+The engine's slots (see :mod:`._base`) keep requests on a pool we own from ever queueing
+inside httpcore, so an exchange reaches its connection, and its first trace event, at once;
+waiting for a slot happens in the caller's task, where cancelling is always safe.
+
+**What "sent" means here.** An exchange counts as possibly sent from the moment it starts;
+trace events refine that: while a new connection is being opened nothing has been written
+(``connection.*`` events), and ``send_request_headers.started`` marks the first byte.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+import httpx
+
+from .._body import BodyTooLarge, read_body
+from .._http import Headers, Request
+from .._tasks import spawn
+from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts
+
+__all__ = ["HttpxEngine"]
+
+# Failures that happen before a single byte of the request left this process.
+_NOT_SENT: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_url(url: str) -> tuple[httpx.URL, tuple[str, str]]:
+    """The ``httpx.URL`` and the ``Host`` header for ``url``.
+
+    Parsing a URL is a large part of building an httpx.Request, and clients call the same
+    few URLs over and over (every award is POST /award); httpx.URL is immutable, so sharing
+    is safe.
+    """
+    parsed = httpx.URL(url)
+    return parsed, ("host", parsed.netloc.decode("ascii"))
+
+
+class _Aborted(Exception):
+    """Raised from the trace callback to stop an abandoned exchange before it writes."""
+
+
+class _Exchange:
+    """One request/response run in the background; the caller awaits :meth:`result`."""
+
+    def __init__(
+        self, engine: HttpxEngine, request: httpx.Request, limit: int, progress: Progress
+    ) -> None:
+        self._engine = engine
+        self._request = request
+        self._limit = limit
+        self.progress = progress
+        self._done = anyio.Event()
+        self._response: Response | None = None
+        self._error: Exception | None = None
+        #: A trace event was seen: httpcore is past the pool's bookkeeping, safe to cancel.
+        self._reached_connection = False
+        self._abandoned = False
+        request.extensions["trace"] = self._trace
+        self._cancel = spawn(self._run)
+
+    async def _run(self) -> None:
+        self.progress.sent = True  # until a trace event says otherwise
+        try:
+            self._response = await self._engine._round_trip(
+                self._request, self._limit, self.progress
+            )
+        except Exception as exc:  # handed to the caller, if it still waits
+            self._error = exc
+        finally:
+            self._done.set()
+
+    async def _trace(self, event: str, info: dict[str, Any]) -> None:
+        first, self._reached_connection = not self._reached_connection, True
+        if first and self._abandoned:
+            # Abandoned while still in the pool's hands; this first event opens a connection
+            # or starts writing, so nothing is sent yet. Only here: raising from any later
+            # event (a ".failed" or "response_closed") would break httpcore's own clean-up.
+            raise _Aborted("the caller stopped waiting")
+        if event.startswith("connection."):
+            self.progress.sent = False  # opening a new connection: nothing written yet
+        elif event.endswith("send_request_headers.started"):
+            self.progress.sent = True
+
+    async def result(self) -> Response:
+        await self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._response is not None
+        return self._response
+
+    def abandon(self, *, at_once: bool) -> None:
+        """The caller stopped waiting: stop now if that is safe (or forced), else at the next
+        trace event."""
+        self._abandoned = True
+        if at_once or self._reached_connection:
+            self._cancel()
+
+
+class HttpxEngine(BaseEngine):
+    """Sends through an ``httpx.AsyncClient`` (see the module docs)."""
+
+    name = "httpx"
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        owned: bool,
+        max_connections: int | None,
+        auth: httpx.Auth | None = None,
+    ) -> None:
+        super().__init__(max_connections=max_connections)
+        self._client = client
+        self._owned = owned
+        self._auth: Any = auth if auth is not None else httpx.USE_CLIENT_DEFAULT
+
+    async def _exchange(
+        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+    ) -> Response:
+        exchange = _Exchange(self, _to_httpx(request, timeouts), max_body_bytes, progress)
+        try:
+            return await exchange.result()
+        except BaseException:  # our deadline, aclose(), or the caller's own cancellation
+            exchange.abandon(at_once=self._closed and self._owned)
+            raise
+
+    async def _round_trip(self, request: httpx.Request, limit: int, progress: Progress) -> Response:
+        try:
+            response = await self._client.send(
+                request, stream=True, auth=self._auth, follow_redirects=False
+            )
+            try:
+                body = await _read(response, limit)
+            finally:
+                await response.aclose()
+        except httpx.TransportError as exc:
+            raise SendFailure(
+                str(exc) or type(exc).__name__,
+                sent=progress.sent and not isinstance(exc, _NOT_SENT),
+                timed_out=isinstance(exc, httpx.TimeoutException),
+            ) from None
+        except RuntimeError:
+            if not self._client.is_closed:
+                raise
+            raise SendFailure(
+                "the borrowed http_client is closed", sent=False, closed=True
+            ) from None
+        return Response(response.status_code, Headers(response.headers.multi_items()), body)
+
+    async def _close_pool(self) -> None:
+        if self._owned:
+            await self._client.aclose()
+
+
+async def _read(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body: read raw and decoded by ``_body`` like on every engine, unless the
+    response was built in memory (a mock's), which httpx has decoded already."""
+    if response.is_stream_consumed:
+        body = response.content
+        if len(body) > limit:
+            raise BodyTooLarge(limit)
+        return body
+    encoding = response.headers.get("content-encoding")
+    return await read_body(response.aiter_raw(), encoding, limit)
+
+
+class _Body(httpx.AsyncByteStream):
+    """A request body httpx can stop reading half-way without leaving an async generator
+    unfinished (httpx's own ``ByteStream`` is one: trio warns when a failed send abandons it).
+    """
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return _Once(self._body)
+
+
+class _Once:
+    """An async iterator yielding ``chunk`` once (nothing for an empty body)."""
+
+    def __init__(self, chunk: bytes) -> None:
+        self._chunk: bytes | None = chunk or None
+
+    def __aiter__(self) -> _Once:
+        return self
+
+    async def __anext__(self) -> bytes:
+        chunk, self._chunk = self._chunk, None
+        if chunk is None:
+            raise StopAsyncIteration
+        return chunk
+
+
+def _to_httpx(request: Request, timeouts: Timeouts) -> httpx.Request:
+    """The ``httpx.Request`` for ``request``; our deadline is the real bound, httpx's own
+    timeouts only back it up."""
+    total = timeouts.total
+    url, host = _parse_url(request.url)
+    # A request built from a stream gets no Host or Content-Length from httpx: add them.
+    headers = (host, *request.headers)
+    if request.body is not None:
+        headers += (("content-length", str(len(request.body))),)
+    return httpx.Request(
+        request.method,
+        url,
+        headers=headers,
+        stream=_Body(request.body or b""),
+        extensions={
+            "timeout": {"connect": timeouts.connect, "read": total, "write": total, "pool": total}
+        },
+    )

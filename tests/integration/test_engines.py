@@ -1,0 +1,178 @@
+"""Every engine, over real loopback sockets: how each way an exchange can fail is classified
+("certainly not sent" vs "may have been sent"), and what a write is told afterwards.
+
+The same table runs on every installed engine under every event loop it supports; a raw
+server plays the misbehaving peer. A write that failed after it may have been sent is never
+retried and says ``outcome_unknown=True``; one that certainly was not sent is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import pytest
+
+from shopsocially_async import (
+    APIConnectionError,
+    APITimeoutError,
+    ShopSociallyClient,
+    ShopSociallyError,
+)
+
+from .rawserver import (
+    RawServer,
+    close_at_once,
+    fin_after_reading,
+    free_port,
+    hold,
+    make_client,
+    respond,
+    respond_then_close,
+    rst_after_reading,
+    serve,
+)
+
+pytestmark = pytest.mark.anyio
+
+EMAIL = "a@example.com"
+
+
+async def deduct(client: ShopSociallyClient) -> Any:
+    """An unsafe write: never retried once it may have been sent."""
+    return await client.points.deduct(user_email=EMAIL, points_passed=5, reason="r")
+
+
+# scenario -> (server script, the error, request_sent, requests the server reads in full)
+FAILURES: dict[str, tuple[list[Any], type[ShopSociallyError], bool, int]] = {
+    "accepted, then closed before reading": ([close_at_once], APIConnectionError, True, 0),
+    "request read, then FIN": ([fin_after_reading], APIConnectionError, True, 1),
+    "request read, then RST": ([rst_after_reading], APIConnectionError, True, 1),
+    "request read, no answer within the timeout": ([hold()], APITimeoutError, True, 1),
+}
+
+
+@pytest.mark.parametrize("scenario", FAILURES, ids=list(FAILURES))
+async def test_a_write_that_may_have_been_sent_is_unknown_and_not_retried(
+    engine: str, scenario: str
+) -> None:
+    """Each way a connection can fail after connecting says request_sent=True; the write is
+    sent once and ends with outcome_unknown=True."""
+    script, error, sent, reads = FAILURES[scenario]
+    with serve(RawServer(*script)) as server:
+        async with make_client(engine, server.port, timeout=0.5) as client:
+            with pytest.raises(error) as caught:
+                await deduct(client)
+    assert type(caught.value) is error
+    assert caught.value.request_sent is sent
+    assert caught.value.outcome_unknown is True
+    assert (server.connections, server.requests) == (1, reads)
+
+
+async def test_a_refused_connection_was_never_sent_and_is_retried(engine: str) -> None:
+    """Connection refused: request_sent=False, so even a write is retried (here, up to the
+    limit) and its outcome is known: nothing applied."""
+    async with make_client(engine, free_port()) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await deduct(client)
+    assert caught.value.request_sent is False
+    assert caught.value.outcome_unknown is False
+
+
+async def test_a_keepalive_connection_the_server_closed_is_not_reused(engine: str) -> None:
+    """The server closes an idle kept-alive connection; the next write goes out on a fresh
+    connection and succeeds, sent exactly once."""
+    with serve(RawServer(respond_then_close(), respond())) as server:
+        async with make_client(engine, server.port) as client:
+            await deduct(client)
+            await anyio.sleep(0.2)  # the FIN arrives while the connection is idle
+            await deduct(client)
+    assert (server.connections, server.requests) == (2, 2)
+
+
+async def test_success_reuses_one_connection(engine: str) -> None:
+    """Sequential calls share a kept-alive connection and decode their answers."""
+    with serve(RawServer(respond())) as server:
+        async with make_client(engine, server.port) as client:
+            first = await deduct(client)
+            second = await client.transactions.get("t-1")
+    assert (first.id, second.points) == ("t-1", 1)
+    assert (server.connections, server.requests) == (1, 2)
+
+
+async def test_a_read_after_a_drop_is_retried(engine: str) -> None:
+    """A read whose connection dropped after sending is safe to repeat, and is."""
+    with serve(RawServer(fin_after_reading, respond())) as server:
+        async with make_client(engine, server.port) as client:
+            tx = await client.transactions.get("t-1")
+    assert tx.id == "t-1"
+    assert server.requests == 2
+
+
+async def _in_background(call: Callable[[], Any], results: list[Any]) -> None:
+    try:
+        results.append(await call())
+    except BaseException as exc:
+        results.append(exc)
+        if isinstance(exc, anyio.get_cancelled_exc_class()):
+            raise
+
+
+async def test_closing_the_client_ends_in_flight_and_queued_calls(engine: str) -> None:
+    """aclose() while one write is in flight and another waits for the pool's only
+    connection: the first ends with ClientClosedError and outcome_unknown=True (it was sent),
+    the queued one with outcome_unknown=False; the server never sees the second."""
+    from shopsocially_async import ClientClosedError
+
+    with serve(RawServer(hold(5))) as server:
+        client = make_client(engine, server.port, max_connections=1)
+        first: list[Any] = []
+        queued: list[Any] = []
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_in_background, lambda: deduct(client), first)
+            await _wait_for(lambda: server.requests == 1)
+            tg.start_soon(_in_background, lambda: deduct(client), queued)
+            await anyio.sleep(0.1)
+            await client.aclose()
+        assert server.requests == 1
+    assert isinstance(first[0], ClientClosedError), repr(first)
+    assert first[0].outcome_unknown is True
+    assert isinstance(queued[0], ClientClosedError), repr(queued)
+    assert queued[0].outcome_unknown is False
+
+
+async def test_cancelling_a_queued_call_cancels_only_it(engine: str) -> None:
+    """A caller's own cancellation is a cancellation (not an error), and the client goes on."""
+    with serve(RawServer(respond())) as server:
+        async with make_client(engine, server.port, max_connections=1) as client:
+            with anyio.move_on_after(0.05):
+                async with anyio.create_task_group() as tg:
+                    for _ in range(5):
+                        tg.start_soon(deduct, client)
+                    await anyio.sleep(10)
+            assert (await deduct(client)).id == "t-1"
+
+
+async def _wait_for(condition: Callable[[], bool]) -> None:
+    """Poll ``condition`` (the raw server's counters live on another thread) for up to 5 s."""
+    with anyio.fail_after(5):
+        while not condition():  # noqa: ASYNC110 - no event to wait on across threads
+            await anyio.sleep(0.01)
+
+
+async def test_a_storm_of_cancelled_calls_leaves_the_pool_healthy(engine: str) -> None:
+    """50 bursts of 30 reads cancelled after 0-3 ms (asyncio.timeout / cancel scopes in a web
+    service) on a pool of 4: no connection slot leaks, the next call still succeeds. (httpcore
+    alone leaks a slot per unlucky cancellation, encode/httpcore#1093, until every call fails
+    with PoolTimeout.)"""
+    with serve(RawServer(respond())) as server:
+        async with make_client(engine, server.port, max_connections=4, timeout=2.0) as client:
+            for burst in range(50):
+                with anyio.move_on_after((burst % 4) / 1000):
+                    async with anyio.create_task_group() as tg:
+                        for _ in range(30):
+                            tg.start_soon(client.transactions.get, "t-1")
+            with anyio.fail_after(5):
+                results = [await client.transactions.get("t-1") for _ in range(8)]
+    assert {tx.id for tx in results} == {"t-1"}

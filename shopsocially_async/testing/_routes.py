@@ -16,7 +16,7 @@ import attrs
 from . import _formats as fmt
 from . import _listing as listing
 from ._catalog import is_blank, require
-from ._errors import not_found
+from ._errors import FakeApiError, invalid_cursor, not_found
 from ._records import (
     AWARD_KEYS,
     DEDUCT_KEYS,
@@ -79,8 +79,14 @@ def _text(params: Params, name: str) -> str:
 
 
 def _start_index(params: Params) -> int:
+    """The listing cursor: absent means 0; anything but a whole number from 0 is INVALID_CURSOR."""
     raw = params.get("start_index")
-    return 0 if is_blank(raw) else fmt.whole(raw, "start_index")
+    if is_blank(raw):
+        return 0
+    try:
+        return fmt.whole(raw, "start_index")
+    except FakeApiError:
+        raise invalid_cursor() from None
 
 
 def _window(params: Params, expected: str) -> tuple[date, date]:
@@ -146,7 +152,7 @@ def create_user(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
 
 
 def update_user(state: LoyaltyState, path: PathParams, params: Params) -> Outcome:
-    """PUT /users/{uid}: only the profile fields given."""
+    """PUT /users/{uid}: the loyalty level (the one field its table lists)."""
     member, changed = state.update_member(path["uid"], params)
     return Outcome(member_brief(member), applied=changed)
 

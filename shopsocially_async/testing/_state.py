@@ -35,7 +35,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from . import _catalog as catalog
 from . import _formats as fmt
-from ._errors import business_error, invalid_value, missing_parameters, unknown_reference
+from ._errors import coded, invalid_value, missing_parameters
 from ._ledger import LedgerCore, Order, next_month, window_start
 from ._records import Activity, Member, Redemption, Transaction, balance_effect
 
@@ -79,9 +79,9 @@ class LoyaltyState(LedgerCore):
     def _awardable(self, activity_id: str, amount: Decimal | None) -> Activity:
         activity = self.activities.get(activity_id)
         if activity is None:
-            raise unknown_reference(f"Invalid value for activity_id: no activity {activity_id}.")
+            raise invalid_value(f"Invalid value for activity_id: no activity {activity_id}.")
         if not activity.is_active:
-            raise business_error("PAUSED_ACTIVITY", "Activity is in paused state.")
+            raise coded("PAUSED_ACTIVITY", "Activity is in paused state.")
         if activity.activity_type == "bonus_multiplier" and amount is None:
             raise missing_parameters(["points_passed"])
         return activity
@@ -91,15 +91,13 @@ class LoyaltyState(LedgerCore):
     ) -> None:
         """Refuse an order already rewarded, then an award over the activity's frequency."""
         if order_key is not None and order_key in self.orders:
-            raise business_error(
-                "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."
-            )
+            raise coded("DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID.")
         start = window_start(activity.max_award_frequency_interval, now)
         if (
             self.awards_between(member, activity.activity_id, start, now)
             >= activity.max_award_frequency
         ):
-            raise business_error("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
+            raise coded("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
 
     def _award_entry(
         self,
@@ -152,21 +150,13 @@ class LoyaltyState(LedgerCore):
     def _redeemable(self, redemption_id: str, member: Member) -> Redemption:
         reward = self.redemptions.get(redemption_id)
         if reward is None:
-            raise unknown_reference(
-                f"Invalid value for redemption_id: no redemption {redemption_id}."
-            )
+            raise invalid_value(f"Invalid value for redemption_id: no redemption {redemption_id}.")
         if not reward.is_active:
-            raise business_error(
-                "INACTIVE_REWARD", "This reward is inactive and cannot be redeemed."
-            )
+            raise coded("INACTIVE_REWARD", "This reward is inactive and cannot be redeemed.")
         if not reward.coupon_codes:
-            raise business_error(
-                "MAX_REWARDS_EXCEEDED", "Maximum redemption threshold for reward reached."
-            )
+            raise coded("MAX_REWARDS_EXCEEDED", "Maximum redemption threshold for reward reached.")
         if member.available_points < reward.allowed_redeem_points:
-            raise business_error(
-                "INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient."
-            )
+            raise coded("INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient.")
         return reward
 
     def deduct(self, user_email: str, points_passed: object, reason: object) -> Transaction:
@@ -176,7 +166,7 @@ class LoyaltyState(LedgerCore):
         now = self.clock()
         member = self.member(user_email)
         if points > member.available_points:
-            raise business_error("INVALID_AMOUNT_TO_DEDUCT", "Not enough points to deduct.")
+            raise coded("INVALID_AMOUNT_TO_DEDUCT", "Not enough points to deduct.")
         txn = self.entry(member, "deduct", points, "deducted", now, reason=why, approved_at=now)
         self.record(txn)
         txn.available_points_after = member.available_points
@@ -202,7 +192,7 @@ class LoyaltyState(LedgerCore):
         member = self.members[order.member_key]
         taken = balance_effect(live)
         if member.available_points - taken + (again if granted else 0) < 0:
-            raise business_error(
+            raise coded(
                 "RETURN_VALUE_EXCEEDS_AVAILABLE_BALANCE",
                 "Returned order value exceeds user's points balance.",
             )
@@ -211,11 +201,11 @@ class LoyaltyState(LedgerCore):
     def _returnable(self, order_key: str, amount: Decimal | None) -> Order:
         order = self.orders.get(order_key)
         if order is None:
-            raise business_error("ORDER_NOT_EXIST", "Order with this id does not exist.")
+            raise coded("ORDER_NOT_EXIST", "Order with this id does not exist.")
         if order.fully_returned:
-            raise unknown_reference(f"Order {order_key} has already been fully returned.")
+            raise invalid_value(f"Order {order_key} has already been fully returned.")
         if amount is not None and amount > order.amount:
-            raise unknown_reference(f"Returned amount exceeds what is left of order {order_key}.")
+            raise invalid_value(f"Returned amount exceeds what is left of order {order_key}.")
         return order
 
     def _apply_return(

@@ -143,10 +143,14 @@ async def test_unknown_member_is_refused(client: ShopSociallyClient) -> None:
 async def test_unknown_activity_is_a_clean_api_error(
     client: ShopSociallyClient, new_member: NewMember
 ) -> None:
-    """An activity id the program lacks is refused with the API's parameter error."""
-    with pytest.raises(errors.APIError) as caught:
+    """An activity id the program lacks is refused with the API's parameter error: HTTP 400,
+    so a BadRequestError (002's status table)."""
+    with pytest.raises(errors.BadRequestError) as caught:
         await client.points.award(user_email=new_member(), activity_id="no_such_activity")
-    assert caught.value.error_code == "INVALID_REQUEST_PARAMETER_VALUES"
+    assert (caught.value.status_code, caught.value.error_code) == (
+        400,
+        "INVALID_REQUEST_PARAMETER_VALUES",
+    )
     assert not caught.value.outcome_unknown
 
 

@@ -202,6 +202,16 @@ async def configuration(client: ShopSociallyClient) -> None:
     del activities, activity, new_activity, changed, redemptions, new_redemption, renamed, value
 
 
+async def undocumented_update_fields(client: ShopSociallyClient) -> None:
+    """A field an update's table does not list is a type error (and InvalidArgumentError at
+    run time); ``extra_body`` is the typed way to send one. Each ignore must stay needed."""
+    await client.activities.update("review", activty_name="typo")  # type: ignore[call-arg]
+    await client.redemptions.update("gift-10", colour="red")  # type: ignore[call-arg]
+    await client.users.update("u1", first_name="Ann")  # type: ignore[call-arg]
+    await client.activities.update("review", is_active="yes")  # type: ignore[arg-type]
+    await client.users.update("u1", extra_body={"first_name": "Ann"})
+
+
 async def error_handling(client: ShopSociallyClient) -> None:
     """The error attributes users branch on."""
     try:

@@ -157,6 +157,24 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("activities.update", {"approval_method": "weekly"}, "approval_method"),
     ("activities.update", {"max_award_frequency_interval": "days"}, "max_award_frequency_interval"),
     ("redemptions.update", {"is_active": 1}, "is_active"),
+    # updates naming fields their table does not list (a typo, a create-only field)
+    ("users.update", {"first_name": "Ann"}, "users.update does not take first_name:"),
+    (
+        "users.update",
+        {"last_name": "B", "gender": "f"},
+        "users.update does not take gender, last_name:",
+    ),
+    ("activities.update", {"activty_name": "A"}, "activities.update does not take activty_name:"),
+    (
+        "activities.update",
+        {"is_sale_activity": True},
+        "activities.update does not take is_sale_activity:",
+    ),
+    (
+        "redemptions.update",
+        {"coupon_expiry_delta": 7},
+        "redemptions.update does not take coupon_expiry_delta:",
+    ),
     # updates with nothing to change
     ("users.update", {"loyalty_level_id": None}, "users.update"),
     ("activities.update", {"is_active": None}, "activities.update"),

@@ -17,21 +17,20 @@ from . import _formats as fmt
 from . import _listing as listing
 from ._catalog import is_blank, require
 from ._errors import FakeApiError, invalid_cursor, not_found
-from ._records import (
+from ._records import Activity, Redemption
+from ._state import LoyaltyState
+from ._views import (
     AWARD_KEYS,
     DEDUCT_KEYS,
     FETCHED_RECORD_KEYS,
     REDEEM_KEYS,
     RETURN_KEYS,
-    Activity,
-    Redemption,
     activity_view,
     member_brief,
     member_full,
     redemption_view,
     transaction_view,
 )
-from ._state import LoyaltyState
 
 Params = Mapping[str, object]
 PathParams = Mapping[str, str]
@@ -205,24 +204,25 @@ def _redemption(state: LoyaltyState, redemption_id: str) -> Redemption:
 
 def list_activities(state: LoyaltyState, _: PathParams, __: Params) -> Outcome:
     """GET /activities: a JSON array."""
-    return Outcome([activity_view(a, state.partner_id) for a in state.activities.values()])
+    return Outcome([activity_view(a, state.partner_id, "list") for a in state.activities.values()])
 
 
 def create_activity(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
     """POST /activities."""
-    return Outcome(activity_view(state.create_activity(params), state.partner_id), applied=True)
+    activity = state.create_activity(params)
+    return Outcome(activity_view(activity, state.partner_id, "create"), applied=True)
 
 
 def get_activity(state: LoyaltyState, path: PathParams, _: Params) -> Outcome:
     """GET /activities/{activity_id}."""
-    return Outcome(activity_view(_activity(state, path["activity_id"]), state.partner_id))
+    return Outcome(activity_view(_activity(state, path["activity_id"]), state.partner_id, "get"))
 
 
 def update_activity(state: LoyaltyState, path: PathParams, params: Params) -> Outcome:
     """PUT /activities/{activity_id}."""
     activity = _activity(state, path["activity_id"])
     state.update_activity(activity, params)
-    return Outcome(activity_view(activity, state.partner_id), applied=True)
+    return Outcome(activity_view(activity, state.partner_id, "update"), applied=True)
 
 
 def list_redemptions(state: LoyaltyState, _: PathParams, __: Params) -> Outcome:

@@ -9,10 +9,12 @@ It is a separate program that speaks HTTP (it never imports the client)::
     async with fake.serve() as base_url:          # or over real sockets (needs uvicorn)
         ...
     fake.inject(Fault("rate_limit", route="POST /award", every_nth=3, retry_after=1))
+    fake.add_order("A-1001", "bob@example.com", lines=[("sku-1", 2, 40), ("sku-2", 1, 15)])
 
-Modules: ``_state`` (the rules), ``_records`` (the records), ``_views`` (what each endpoint
-answers), ``_errors`` (every error code and its status), ``_routes`` (endpoints), ``_app``
-(ASGI), ``_faults`` (fault injection), ``_seed`` (seed data), ``_server`` (uvicorn).
+Modules: ``_state`` (the rules), ``_orders`` (orders, their lines, returns), ``_records`` (the
+records), ``_views`` (what each endpoint answers), ``_errors`` (every error code and its
+status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_seed``
+(seed data), ``_server`` (uvicorn).
 
 Fidelity. Each endpoint answers with exactly the fields of its example response in the
 reference (``api-docs/000``, ``001``, ``002``), in the JSON types and timestamp formats the
@@ -41,7 +43,16 @@ Where the reference disagrees with itself, the fake follows the example:
   does; it has no ``returned_for_order_id``, so a return's entry there carries the returned
   order's id in ``order_id`` (our assumption).
 * Returns: 001's example answers with a pending deduction that has an ``approved_time``; the
-  fake writes ``null`` there until the deduction is approved.
+  fake writes ``null`` there until the deduction is approved. 002 (returns tracking) answers
+  with another shape (``first_name``/``last_name``, no ids): a product return (one with
+  ``returned_product_id``) gets that one, an order return 001's. 002's example request reads
+  the quantity from ``quantity``, its table from ``returned_product_quantity`` (inside a
+  ``transaction_attributes`` object beside a ``member_id``, another request shape): the fake
+  reads ``quantity`` and refuses the other name. That example request also passes
+  ``returned_amount`` with ``returned_product_id``, which 002's own code table refuses
+  (PRODUCT_ID_AND_RETURN_AMOUNT_PASSED); so does the fake. How an award names an order's
+  products the reference does not say: the fake's reading (``products``) is our assumption,
+  described in ``_orders``.
 """
 
 from __future__ import annotations

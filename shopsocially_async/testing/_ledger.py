@@ -12,14 +12,12 @@ import bisect
 import random
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from typing import TypeVar
-
-import attrs
 
 from . import _catalog as catalog
 from . import _formats as fmt
 from ._errors import coded, invalid_value, transaction_not_found
+from ._orders import Order
 from ._records import Activity, Member, Redemption, Transaction, balance_effect
 
 T = TypeVar("T")
@@ -29,17 +27,6 @@ REJECTED = ("rejected", "auto_rejected")
 MEMBER_FIELDS = ("first_name", "last_name", "gender", "profile_image_url", "loyalty_level_id")
 #: What Update User's table lists: the level only (names and profile are set at creation).
 MEMBER_UPDATE_FIELDS = ("loyalty_level_id",)
-
-
-@attrs.define
-class Order:
-    """What an ``order_id`` award left to return: the amount left and the award standing for it."""
-
-    member_key: str
-    amount: Decimal
-    multiplier: Decimal
-    live_award: Transaction
-    fully_returned: bool = False
 
 
 class IdFactory:

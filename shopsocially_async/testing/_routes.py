@@ -16,7 +16,7 @@ import attrs
 from . import _formats as fmt
 from . import _listing as listing
 from ._catalog import is_blank, require
-from ._errors import FakeApiError, invalid_cursor, not_found
+from ._errors import FakeApiError, invalid_cursor, invalid_value, not_found
 from ._records import Activity, Redemption
 from ._state import LoyaltyState
 from ._views import (
@@ -29,6 +29,7 @@ from ._views import (
     member_brief,
     member_full,
     redemption_view,
+    tracking_return_view,
     transaction_view,
 )
 
@@ -103,6 +104,7 @@ def award(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
         _text(params, "activity_id"),
         params.get("points_passed"),
         params.get("order_id"),
+        products=params.get("products"),
     )
     return Outcome(transaction_view(txn, state.partner_id, AWARD_KEYS), applied=True)
 
@@ -122,9 +124,22 @@ def deduct(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
 
 
 def return_order(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
-    """POST /transaction/return."""
+    """POST /transaction/return: an order return answers in 001's shape, a product return
+    (``returned_product_id``) in the returns-tracking shape of 002."""
     require(params, ("order_id",))
-    txn = state.process_return(params["order_id"], params.get("returned_amount"))
+    if "returned_product_quantity" in params:
+        raise invalid_value(
+            "Invalid value for returned_product_quantity: this endpoint reads the quantity "
+            "returned from quantity"
+        )
+    txn = state.process_return(
+        params["order_id"],
+        params.get("returned_amount"),
+        params.get("returned_product_id"),
+        params.get("quantity"),
+    )
+    if txn.returned_product_id is not None:
+        return Outcome(tracking_return_view(txn), applied=True)
     return Outcome(transaction_view(txn, state.partner_id, RETURN_KEYS), applied=True)
 
 

@@ -158,6 +158,11 @@ def transaction_view(txn: Transaction, partner_id: str, keys: Keys) -> JsonObjec
     return {key: fields[key] for key in keys}
 
 
+def tracking_return_view(txn: Transaction) -> JsonObject:
+    """A product return's answer, shaped like the returns-tracking example (002)."""
+    return transaction_view(txn, "", TRACKING_RETURN_KEYS)
+
+
 def history_view(txn: Transaction, partner_id: str) -> JsonObject:
     """An item of ``GET /users/{email}/transactions``, shaped and timed like its example."""
     fields = _txn_fields(txn, partner_id)

@@ -108,14 +108,15 @@ async def points(client: ShopSociallyClient) -> None:
         user_email="a@example.com", points_passed=50, reason="fraud"
     )
     returned: Transaction = await client.returns.create(order_id="A-1001")
-    partial: Transaction = await client.returns.create(
-        order_id="A-1001",
-        returned_amount=19.99,
-        extra_body={"returned_product_id": "sku-1", "quantity": 1},
+    partial: Transaction = await client.returns.create(order_id="A-1001", returned_amount=19.99)
+    units: Transaction = await client.returns.create(
+        order_id="A-1001", returned_product_id="sku-1", quantity=2
     )
+    first_name: str | None = units.first_name
+    await client.returns.create(order_id="A-1", returned_product_id="s", quantity=1.5)  # type: ignore[arg-type]
     points_now: int | None = deducted.available_points
     coupon: str | None = redeemed.coupon_code
-    del awarded, plain, returned, partial, points_now, coupon
+    del awarded, plain, returned, partial, units, first_name, points_now, coupon
 
 
 async def transactions(client: ShopSociallyClient) -> None:

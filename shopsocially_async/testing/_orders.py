@@ -171,7 +171,7 @@ def _json_list(value: object) -> list[object]:
     if isinstance(value, str):
         try:
             value = json.loads(value, parse_float=Decimal)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise invalid_value("Invalid value for products: not a JSON array") from None
     if not isinstance(value, list):
         raise invalid_value("Invalid value for products: expected an array of objects")

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import httpx
 import pytest
 
-from shopsocially_async.testing import FakeApiError, FakeShopSocially, Transaction
+from shopsocially_async.testing import FakeShopSocially, Transaction
 from shopsocially_async.testing._state import LoyaltyState
+from tests.unit import reference_examples as ref
+
+from .conftest import refused
 
 BOB = "bob@shopsocially.com"
-
-
-def refused(operation: Callable[[], object]) -> FakeApiError:
-    """Run an operation that must be refused and return the error."""
-    with pytest.raises(FakeApiError) as caught:
-        operation()
-    return caught.value
 
 
 def entries(fake: FakeShopSocially) -> list[tuple[object, ...]]:
@@ -272,23 +267,7 @@ async def test_an_order_return_answers_in_001s_shape(api: httpx.AsyncClient) -> 
     returned = await api.post(
         "/transaction/return", json={"order_id": "H-2", "returned_amount": 30}
     )
-    assert list(returned.json()["data"]) == [
-        "user_id",
-        "user_email",
-        "user_last_name",
-        "user_first_name",
-        "id",
-        "transaction_type",
-        "points",
-        "points_status",
-        "returned_for_order_id",
-        "reason",
-        "partner_id",
-        "created_time",
-        "approved_time",
-        "updated_time",
-        "auto_approval_date",
-    ]
+    assert list(returned.json()["data"]) == list(json.loads(ref.RETURN_RESPONSE)["data"])
 
 
 @pytest.mark.anyio

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from shopsocially_async.testing import FakeApiError, FakeShopSocially
+from shopsocially_async.testing import FakeShopSocially
 from shopsocially_async.testing._state import LoyaltyState
 
+from .conftest import refused
+
 BOB = "bob@shopsocially.com"
-
-
-def refused(operation: Callable[[], object]) -> FakeApiError:
-    """Run an operation that must be refused and return the error."""
-    with pytest.raises(FakeApiError) as caught:
-        operation()
-    return caught.value
 
 
 @pytest.fixture

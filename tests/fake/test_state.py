@@ -12,17 +12,10 @@ import pytest
 from shopsocially_async.testing import FakeApiError, FakeShopSocially
 from shopsocially_async.testing._state import LoyaltyState
 
-from .conftest import Clock
+from .conftest import Clock, refused
 
 BOB = "bob@shopsocially.com"
 ALICE = "alice@example.com"
-
-
-def refused(operation: Callable[[], object]) -> FakeApiError:
-    """Run an operation that must be refused and return the error."""
-    with pytest.raises(FakeApiError) as caught:
-        operation()
-    return caught.value
 
 
 def assert_unchanged(fake: FakeShopSocially, ledger_size: int, balance: int) -> None:

@@ -61,6 +61,10 @@ class Returns(Resource):
         ``returned_amount`` with a product is refused before sending (the API would answer
         PRODUCT_ID_AND_RETURN_AMOUNT_PASSED), as is a ``quantity`` without a product. Never
         retried once it may have reached the server.
+
+        The units go on the wire as ``quantity``, the name the returns-tracking reference's
+        example request uses; its table says ``returned_product_quantity``, but as an
+        attribute of another request shape (``member_id``, ``transaction_attributes``).
         """
         body = p.validated(
             {

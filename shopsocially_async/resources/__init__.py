@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from .activities import Activities
+from .activities import Activities, ActivityChanges
 from .points import Points
-from .redemptions import Redemptions
+from .redemptions import RedemptionChanges, Redemptions
 from .returns import Returns
 from .transactions import Transactions
-from .users import Users
+from .users import UserChanges, Users
 
-__all__ = ["Activities", "Points", "Redemptions", "Returns", "Transactions", "Users"]
+__all__ = [
+    "Activities",
+    "ActivityChanges",
+    "Points",
+    "RedemptionChanges",
+    "Redemptions",
+    "Returns",
+    "Transactions",
+    "UserChanges",
+    "Users",
+]

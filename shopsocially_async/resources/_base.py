@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from .._convert import structure, structure_many, structure_optional_scalar
 from .._pagination import AsyncPaginator
-from .._params import header_pairs, merge_extra
+from .._params import Validator, header_pairs, merge_extra, validated
 from .._params import prefetch as check_prefetch
 from .._params import start_index as check_start_index
 from .._protocol import Call, RetrySafety
-from ..errors import ResponseValidationError
+from ..errors import InvalidArgumentError, ResponseValidationError
 from ..models.page import Page
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["Listing", "Resource", "decode_list", "decode_one", "decode_page"]
+__all__ = ["Listing", "Resource", "decode_list", "decode_one", "decode_page", "update_body"]
 
 
 class Resource:
@@ -108,6 +108,29 @@ def make_call(
         is_write=is_write,
         route=f"{method} {route}",
     )
+
+
+def update_body(
+    endpoint: str,
+    changes: Mapping[str, object],
+    documented: Collection[str],
+    checks: Mapping[str, Validator],
+    extra_body: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The body of ``endpoint`` (``"activities.update"``): the ``changes`` its reference table
+    documents, each checked, those given as None left out. A name the table does not list is
+    refused, naming it (a typo must not pass silently; ``extra_body`` sends what the reference
+    does not document), and so is an update that changes nothing."""
+    unknown = sorted(set(changes) - set(documented))
+    if unknown:
+        raise InvalidArgumentError(
+            f"{endpoint} does not take {', '.join(unknown)}: it changes only "
+            f"{', '.join(documented)} (send fields the reference does not list in extra_body)"
+        )
+    body = validated(changes, checks)
+    if not body and not extra_body:
+        raise InvalidArgumentError(f"{endpoint} needs at least one field to change")
+    return body
 
 
 def decode_one(model: type[T]) -> Callable[[Any], T]:

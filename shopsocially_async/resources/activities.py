@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from .. import _params as p
 from .._protocol import path_segment
-from ..errors import InvalidArgumentError
 from ..models import Activity
-from ._base import Resource, decode_list, decode_one, make_call
+from ._base import Resource, decode_list, decode_one, make_call, update_body
 
-__all__ = ["Activities"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["Activities", "ActivityChanges"]
 
 ActivityType = Literal["fixed", "bonus_multiplier"]
 ApprovalMethod = Literal["immediate", "manual", "monthly"]
 FrequencyInterval = Literal["day", "week", "month", "year", "lifetime"]
+
+
+class ActivityChanges(TypedDict, total=False):
+    """What ``activities.update`` changes: the fields Update Activity's table lists."""
+
+    activity_name: str | None
+    activity_description: str | None
+    activity_type: ActivityType | None
+    max_award_frequency: int | None
+    max_award_frequency_interval: FrequencyInterval | None
+    bonus_multiplier: p.Amount | None
+    points_per_activity: int | None
+    approval_method: ApprovalMethod | None
+    is_active: bool | None
+
 
 _CHECKS: dict[str, p.Validator] = {
     "activity_id": p.text,
@@ -33,6 +50,7 @@ _CHECKS: dict[str, p.Validator] = {
     "qualified_points": p.boolean,
     "show_activity_in_user_dashboard": p.boolean,
 }
+_UPDATABLE = tuple(ActivityChanges.__annotations__)
 _REQUIRED_ON_CREATE = (
     "activity_id",
     "activity_name",
@@ -127,36 +145,16 @@ class Activities(Resource):
         self,
         activity_id: str,
         *,
-        activity_name: str | None = None,
-        activity_description: str | None = None,
-        activity_type: ActivityType | None = None,
-        max_award_frequency: int | None = None,
-        max_award_frequency_interval: FrequencyInterval | None = None,
-        bonus_multiplier: p.Amount | None = None,
-        points_per_activity: int | None = None,
-        approval_method: ApprovalMethod | None = None,
-        is_active: bool | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        **changes: Unpack[ActivityChanges],
     ) -> Activity:
-        """Change an activity (``PUT /activities/{activity_id}``); only given fields are sent."""
-        body = p.validated(
-            {
-                "activity_name": activity_name,
-                "activity_description": activity_description,
-                "activity_type": activity_type,
-                "max_award_frequency": max_award_frequency,
-                "max_award_frequency_interval": max_award_frequency_interval,
-                "bonus_multiplier": bonus_multiplier,
-                "points_per_activity": points_per_activity,
-                "approval_method": approval_method,
-                "is_active": is_active,
-            },
-            _CHECKS,
-        )
-        if not body and not extra_body:
-            raise InvalidArgumentError("activities.update needs at least one field to change")
+        """Change an activity (``PUT /activities/{activity_id}``), e.g.
+        ``update("review", is_active=False)``; only the fields given are sent. A field the
+        reference's table does not list (see :class:`ActivityChanges`) is refused.
+        """
+        body = update_body("activities.update", changes, _UPDATABLE, _CHECKS, extra_body)
         call = make_call(
             "PUT", "/activities/{activity_id}", _path(activity_id), body=body,
             extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import _params as p
 from .._protocol import path_segment
-from ..errors import InvalidArgumentError
 from ..models import Redemption
-from ._base import Resource, decode_list, decode_one, make_call
+from ._base import Resource, decode_list, decode_one, make_call, update_body
 
-__all__ = ["Redemptions"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["RedemptionChanges", "Redemptions"]
+
+
+class RedemptionChanges(TypedDict, total=False):
+    """What ``redemptions.update`` changes: the fields Update Redemption's table lists."""
+
+    redemption_name: str | None
+    is_active: bool | None
+    allowed_redeem_points: int | None
+    redemption_value: p.Amount | None
+    giftcard_description: str | None
+    terms_and_conds_text: str | None
+    redemption_instructions: str | None
+    giftcard_coupon_codes: Iterable[str] | None
+    coupon_expiry: date | None
+
 
 _CHECKS: dict[str, p.Validator] = {
     "redemption_id": p.text,
@@ -26,6 +43,7 @@ _CHECKS: dict[str, p.Validator] = {
     "giftcard_coupon_codes": lambda _, codes: p.coupon_codes(codes),
     "coupon_expiry": lambda _, expiry: p.coupon_expiry(expiry),
 }
+_UPDATABLE = tuple(RedemptionChanges.__annotations__)
 _REQUIRED_ON_CREATE = (
     "redemption_id",
     "redemption_name",
@@ -114,38 +132,17 @@ class Redemptions(Resource):
         self,
         redemption_id: str,
         *,
-        redemption_name: str | None = None,
-        is_active: bool | None = None,
-        allowed_redeem_points: int | None = None,
-        redemption_value: p.Amount | None = None,
-        giftcard_description: str | None = None,
-        terms_and_conds_text: str | None = None,
-        redemption_instructions: str | None = None,
-        giftcard_coupon_codes: Iterable[str] | None = None,
-        coupon_expiry: date | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        **changes: Unpack[RedemptionChanges],
     ) -> Redemption:
-        """Change a redemption option (``PUT /redemptions/{redemption_id}``); only the fields
-        given are sent (``giftcard_coupon_codes`` replaces the pool).
+        """Change a redemption option (``PUT /redemptions/{redemption_id}``), e.g.
+        ``update("$10_gift_card", giftcard_coupon_codes=["GIFT-C3"])``; only the fields given
+        are sent (``giftcard_coupon_codes`` replaces the pool). A field the reference's table
+        does not list (see :class:`RedemptionChanges`) is refused.
         """
-        body = p.validated(
-            {
-                "redemption_name": redemption_name,
-                "is_active": is_active,
-                "allowed_redeem_points": allowed_redeem_points,
-                "redemption_value": redemption_value,
-                "giftcard_description": giftcard_description,
-                "terms_and_conds_text": terms_and_conds_text,
-                "redemption_instructions": redemption_instructions,
-                "giftcard_coupon_codes": giftcard_coupon_codes,
-                "coupon_expiry": coupon_expiry,
-            },
-            _CHECKS,
-        )
-        if not body and not extra_body:
-            raise InvalidArgumentError("redemptions.update needs at least one field to change")
+        body = update_body("redemptions.update", changes, _UPDATABLE, _CHECKS, extra_body)
         call = make_call(
             "PUT", "/redemptions/{redemption_id}", _path(redemption_id), body=body,
             extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import _params as p
 from .._dates import format_dmy_date
 from .._pagination import AsyncPaginator
 from .._protocol import path_segment
-from ..errors import InvalidArgumentError
 from ..models import Transaction, User
-from ._base import Listing, Resource, decode_one, make_call
+from ._base import Listing, Resource, decode_one, make_call, update_body
 
-__all__ = ["Users"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["UserChanges", "Users"]
+
+
+class UserChanges(TypedDict, total=False):
+    """What ``users.update`` changes: the fields Update User's table lists (only the level)."""
+
+    loyalty_level_id: str | None
+
 
 # Every member field the API takes is a non-empty string.
 _TEXT_FIELDS: dict[str, p.Validator] = dict.fromkeys(
     ("first_name", "last_name", "email", "uid", "gender", "profile_image_url", "loyalty_level_id"),
     p.text,
 )
+_UPDATABLE = tuple(UserChanges.__annotations__)
 _USERS = Listing("/users", User, items_key="loyalty_users", total_key="total_loyalty_users")
 _USER_TRANSACTIONS = Listing(
     "/users/{user_email}/transactions", Transaction, items_key="transactions", total_key="total"
@@ -68,17 +78,16 @@ class Users(Resource):
         self,
         uid: str,
         *,
-        loyalty_level_id: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        **changes: Unpack[UserChanges],
     ) -> User:
-        """Change a member created with your ``uid`` (``PUT /users/{uid}``); only the fields
-        given are sent.
+        """Change a member created with your ``uid`` (``PUT /users/{uid}``), e.g.
+        ``update("merchant-42", loyalty_level_id="gold")``; only the fields given are sent.
+        A field the reference's table does not list is refused (``InvalidArgumentError``).
         """
-        body = p.validated({"loyalty_level_id": loyalty_level_id}, _TEXT_FIELDS)
-        if not body and not extra_body:
-            raise InvalidArgumentError("users.update needs at least one field to change")
+        body = update_body("users.update", changes, _UPDATABLE, _TEXT_FIELDS, extra_body)
         call = make_call(
             "PUT", "/users/{uid}", "/users/" + path_segment(p.identifier("uid", uid)), body=body,
             extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,

@@ -208,7 +208,8 @@ class FakeApp:
             await anyio.sleep(decision.delay)
         if found is None:
             message = f"No route for {scope['method']} {scope.get('path', '')}"
-            await send_json(send, 404, errors.not_found(message).body)
+            error = errors.not_found(message)
+            await send_json(send, error.status, error.body)
             return
         if decision.fault is not None and decision.fault.kind in BEFORE_KINDS:
             await self._fail(decision.fault, scope, receive, send)

@@ -2,15 +2,17 @@
 
 Create takes the required fields of the reference's tables (an empty string counts as absent)
 and the documented defaults for the rest; ``is_active`` defaults to true for activities and to
-false for redemption options, as the reference says. Update changes only the fields given and
-ignores names it does not know; a ``giftcard_coupon_codes`` string (comma separated, or a JSON
-list) replaces the whole pool. ``redemption_value`` is kept as the plain decimal text the API
+false for redemption options, as the reference says. Update changes only the fields given; a
+name its "Query Parameters" table does not list (a typo, a create-only field such as
+``is_sale_activity``) is refused with INVALID_REQUEST_PARAMETER_VALUES naming it, and nothing
+changes. A ``giftcard_coupon_codes`` string (comma separated, or a JSON list) replaces the
+whole pool. ``redemption_value`` is kept as the plain decimal text the API
 echoes (``"10"``); a leading ``$`` is accepted and dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -39,6 +41,21 @@ ACTIVITY_FIELDS: dict[str, Coercer] = {
     "qualified_points": fmt.boolean,
     "show_activity_in_user_dashboard": fmt.boolean,
     "points_earning_url": fmt.text,
+}
+#: What Update Activity's table lists (create-only fields such as ``is_sale_activity`` are not).
+ACTIVITY_UPDATE_FIELDS: dict[str, Coercer] = {
+    name: ACTIVITY_FIELDS[name]
+    for name in (
+        "activity_name",
+        "activity_description",
+        "activity_type",
+        "max_award_frequency",
+        "max_award_frequency_interval",
+        "bonus_multiplier",
+        "points_per_activity",
+        "approval_method",
+        "is_active",
+    )
 }
 ACTIVITY_REQUIRED = (
     "activity_id",
@@ -110,6 +127,18 @@ def require(params: Mapping[str, object], names: tuple[str, ...]) -> None:
     missing = [name for name in names if is_blank(params.get(name))]
     if missing:
         raise missing_parameters(missing)
+
+
+def refuse_undocumented(params: Mapping[str, object], documented: Iterable[str]) -> None:
+    """An update naming a field its endpoint does not document is a 400 naming every such field
+    (``repr`` shows a stray space, as in ``'activity_type '``)."""
+    unknown = sorted(set(params) - set(documented))
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise invalid_value(
+            f"Invalid value for request parameters: unknown field(s) {names}; "
+            f"this update takes {', '.join(documented)}"
+        )
 
 
 def coerce(params: Mapping[str, object], fields: Mapping[str, Coercer]) -> dict[str, object]:
@@ -194,6 +223,7 @@ def new_redemption(
 def apply_update(
     record: Activity | Redemption, params: Mapping[str, object], fields: Mapping[str, Coercer]
 ) -> None:
-    """Validate every given field first, then change them together (all or nothing)."""
+    """Refuse undocumented names, validate every given field, then change them together."""
+    refuse_undocumented(params, fields)
     for attribute, value in coerce(params, fields).items():
         setattr(record, attribute, value)

@@ -13,11 +13,13 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import TypeVar
 
 import attrs
 import httpx
 
+from . import _formats as fmt
 from ._app import UNMATCHED, FakeApp
 from ._errors import FakeApiError
 from ._faults import Decision, FakeStats, Fault, FaultPlan
@@ -268,6 +270,39 @@ class FakeShopSocially:
         }
         with self._lock:
             return _copy_redemption(self._state.create_redemption(params, strict=False))
+
+    def add_order(
+        self,
+        order_id: str,
+        email: str,
+        lines: Iterable[tuple[str, int, object]],
+        *,
+        activity_id: str = "made_a_purchase",
+        points_passed: object = None,
+        at: datetime | None = None,
+    ) -> Transaction:
+        """Award a purchase whose lines the fake knows, so product returns can take units back.
+
+        ``lines`` are ``(product_id, quantity, amount)``, ``amount`` being what the whole line
+        cost. It is the award an ``order_id`` and ``products`` in ``POST /award`` make (see
+        ``_orders``), under the activity's rules; for a ``bonus_multiplier`` activity
+        ``points_passed`` (the order amount) defaults to the sum of the line amounts. The
+        member and the activity must exist. Returns a copy of the award; refusals raise
+        :class:`FakeApiError` as the API would answer them.
+        """
+        products = [
+            {"product_id": product_id, "quantity": quantity, "amount": amount}
+            for product_id, quantity, amount in lines
+        ]
+        with self._lock:
+            activity = self._state.activities.get(activity_id)
+            if points_passed is None and activity and activity.activity_type == "bonus_multiplier":
+                amounts = (fmt.decimal(line["amount"], "products.amount") for line in products)
+                points_passed = sum(amounts, Decimal(0))
+            award = self._state.award(
+                email, activity_id, points_passed, order_id, at, products=products
+            )
+            return _copy(award)
 
     def seed(
         self,

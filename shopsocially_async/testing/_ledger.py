@@ -12,14 +12,12 @@ import bisect
 import random
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from typing import TypeVar
-
-import attrs
 
 from . import _catalog as catalog
 from . import _formats as fmt
-from ._errors import business_error, invalid_value, transaction_not_found, unknown_reference
+from ._errors import coded, invalid_value, transaction_not_found
+from ._orders import Order
 from ._records import Activity, Member, Redemption, Transaction, balance_effect
 
 T = TypeVar("T")
@@ -27,17 +25,8 @@ Clock = Callable[[], datetime]
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 REJECTED = ("rejected", "auto_rejected")
 MEMBER_FIELDS = ("first_name", "last_name", "gender", "profile_image_url", "loyalty_level_id")
-
-
-@attrs.define
-class Order:
-    """What an ``order_id`` award left to return: the amount left and the award standing for it."""
-
-    member_key: str
-    amount: Decimal
-    multiplier: Decimal
-    live_award: Transaction
-    fully_returned: bool = False
+#: What Update User's table lists: the level only (names and profile are set at creation).
+MEMBER_UPDATE_FIELDS = ("loyalty_level_id",)
 
 
 class IdFactory:
@@ -117,7 +106,7 @@ class LedgerCore:
         """The member with this email (any case), or the INVALID_MEMBER business error."""
         found = self.members.get(email.strip().lower())
         if found is None:
-            raise business_error("INVALID_MEMBER", "Member does not exist.")
+            raise coded("INVALID_MEMBER", "Member does not exist.")
         return found
 
     def create_member(
@@ -136,7 +125,7 @@ class LedgerCore:
         if email.lower() in self.members or (
             fields["uid"] and fields["uid"] in self.members_by_uid
         ):
-            raise business_error("MEMBER_ID_ALREADY_IN_USE", "Member ID already in use.")
+            raise coded("MEMBER_ID_ALREADY_IN_USE", "Member ID already in use.")
         if min(available_points, redeemed_points) < 0:
             raise invalid_value("Invalid value for available_points: must not be negative")
         when = enrolled_at or self.clock()
@@ -163,13 +152,14 @@ class LedgerCore:
         self.history[member.email.lower()] = []
 
     def update_member(self, uid: str, params: Mapping[str, object]) -> tuple[Member, bool]:
-        """Change the given profile fields of the member with this uid; says if anything changed."""
+        """Change the documented fields of the member with this uid; says if anything changed."""
         member = self.members_by_uid.get(uid)
         if member is None:
-            raise business_error("INVALID_MEMBER", "Member does not exist.")
+            raise coded("INVALID_MEMBER", "Member does not exist.")
+        catalog.refuse_undocumented(params, MEMBER_UPDATE_FIELDS)
         given = {
             name: fmt.text(params[name], name)
-            for name in MEMBER_FIELDS
+            for name in MEMBER_UPDATE_FIELDS
             if params.get(name) is not None
         }
         for name, value in given.items():
@@ -193,13 +183,15 @@ class LedgerCore:
         now = self.clock()
         activity = catalog.new_activity(params, self.ids.object_id(now), now, strict=strict)
         if activity.activity_id in self.activities:
-            raise unknown_reference(f"Activity {activity.activity_id} already exists.")
+            raise invalid_value(
+                f"Invalid value for activity_id: {activity.activity_id} already exists."
+            )
         self.activities[activity.activity_id] = activity
         return activity
 
     def update_activity(self, activity: Activity, params: Mapping[str, object]) -> None:
         """Change the given fields of an activity."""
-        catalog.apply_update(activity, params, catalog.ACTIVITY_FIELDS)
+        catalog.apply_update(activity, params, catalog.ACTIVITY_UPDATE_FIELDS)
         activity.updated_at = self.clock()
 
     def create_redemption(self, params: Mapping[str, object], *, strict: bool = True) -> Redemption:
@@ -207,7 +199,9 @@ class LedgerCore:
         now = self.clock()
         redemption = catalog.new_redemption(params, self.ids.object_id(now), now, strict=strict)
         if redemption.redemption_id in self.redemptions:
-            raise unknown_reference(f"Redemption {redemption.redemption_id} already exists.")
+            raise invalid_value(
+                f"Invalid value for redemption_id: {redemption.redemption_id} already exists."
+            )
         self.redemptions[redemption.redemption_id] = redemption
         return redemption
 

@@ -15,16 +15,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
 
-from ._records import (
-    LISTED_RECORD_KEYS,
-    JsonObject,
-    Member,
-    Transaction,
-    history_view,
-    member_full,
-    transaction_view,
-)
+from ._records import Member, Transaction
 from ._state import LoyaltyState
+from ._views import LISTED_RECORD_KEYS, JsonObject, history_view, member_full, transaction_view
 
 T = TypeVar("T")
 PAGE_SIZE = 100

@@ -16,22 +16,22 @@ import attrs
 from . import _formats as fmt
 from . import _listing as listing
 from ._catalog import is_blank, require
-from ._errors import not_found
-from ._records import (
+from ._errors import FakeApiError, invalid_cursor, invalid_value, not_found
+from ._records import Activity, Redemption
+from ._state import LoyaltyState
+from ._views import (
     AWARD_KEYS,
     DEDUCT_KEYS,
     FETCHED_RECORD_KEYS,
     REDEEM_KEYS,
     RETURN_KEYS,
-    Activity,
-    Redemption,
     activity_view,
     member_brief,
     member_full,
     redemption_view,
+    tracking_return_view,
     transaction_view,
 )
-from ._state import LoyaltyState
 
 Params = Mapping[str, object]
 PathParams = Mapping[str, str]
@@ -79,8 +79,14 @@ def _text(params: Params, name: str) -> str:
 
 
 def _start_index(params: Params) -> int:
+    """The listing cursor: absent means 0; anything but a whole number from 0 is INVALID_CURSOR."""
     raw = params.get("start_index")
-    return 0 if is_blank(raw) else fmt.whole(raw, "start_index")
+    if is_blank(raw):
+        return 0
+    try:
+        return fmt.whole(raw, "start_index")
+    except FakeApiError:
+        raise invalid_cursor() from None
 
 
 def _window(params: Params, expected: str) -> tuple[date, date]:
@@ -98,6 +104,7 @@ def award(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
         _text(params, "activity_id"),
         params.get("points_passed"),
         params.get("order_id"),
+        products=params.get("products"),
     )
     return Outcome(transaction_view(txn, state.partner_id, AWARD_KEYS), applied=True)
 
@@ -117,9 +124,22 @@ def deduct(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
 
 
 def return_order(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
-    """POST /transaction/return."""
+    """POST /transaction/return: an order return answers in 001's shape, a product return
+    (``returned_product_id``) in the returns-tracking shape of 002."""
     require(params, ("order_id",))
-    txn = state.process_return(params["order_id"], params.get("returned_amount"))
+    if "returned_product_quantity" in params:
+        raise invalid_value(
+            "Invalid value for returned_product_quantity: this endpoint reads the quantity "
+            "returned from quantity"
+        )
+    txn = state.process_return(
+        params["order_id"],
+        params.get("returned_amount"),
+        params.get("returned_product_id"),
+        params.get("quantity"),
+    )
+    if txn.returned_product_id is not None:
+        return Outcome(tracking_return_view(txn), applied=True)
     return Outcome(transaction_view(txn, state.partner_id, RETURN_KEYS), applied=True)
 
 
@@ -146,7 +166,7 @@ def create_user(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
 
 
 def update_user(state: LoyaltyState, path: PathParams, params: Params) -> Outcome:
-    """PUT /users/{uid}: only the profile fields given."""
+    """PUT /users/{uid}: the loyalty level (the one field its table lists)."""
     member, changed = state.update_member(path["uid"], params)
     return Outcome(member_brief(member), applied=changed)
 
@@ -199,24 +219,25 @@ def _redemption(state: LoyaltyState, redemption_id: str) -> Redemption:
 
 def list_activities(state: LoyaltyState, _: PathParams, __: Params) -> Outcome:
     """GET /activities: a JSON array."""
-    return Outcome([activity_view(a, state.partner_id) for a in state.activities.values()])
+    return Outcome([activity_view(a, state.partner_id, "list") for a in state.activities.values()])
 
 
 def create_activity(state: LoyaltyState, _: PathParams, params: Params) -> Outcome:
     """POST /activities."""
-    return Outcome(activity_view(state.create_activity(params), state.partner_id), applied=True)
+    activity = state.create_activity(params)
+    return Outcome(activity_view(activity, state.partner_id, "create"), applied=True)
 
 
 def get_activity(state: LoyaltyState, path: PathParams, _: Params) -> Outcome:
     """GET /activities/{activity_id}."""
-    return Outcome(activity_view(_activity(state, path["activity_id"]), state.partner_id))
+    return Outcome(activity_view(_activity(state, path["activity_id"]), state.partner_id, "get"))
 
 
 def update_activity(state: LoyaltyState, path: PathParams, params: Params) -> Outcome:
     """PUT /activities/{activity_id}."""
     activity = _activity(state, path["activity_id"])
     state.update_activity(activity, params)
-    return Outcome(activity_view(activity, state.partner_id), applied=True)
+    return Outcome(activity_view(activity, state.partner_id, "update"), applied=True)
 
 
 def list_redemptions(state: LoyaltyState, _: PathParams, __: Params) -> Outcome:

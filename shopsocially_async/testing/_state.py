@@ -18,26 +18,35 @@ Semantics chosen where the reference is vague:
   :meth:`LoyaltyState.approve`; a monthly one shows the first day of next month as its
   ``auto_approval_date``. Nothing is approved by the passing of time.
 * ``order_id`` is unique across the merchant, whatever the member or activity.
-* Returns deduct the order's live award in a ``deduct`` entry with status ``pending_deduction``,
-  which takes the points off the available balance at once (the balance never shows points the
-  merchant is taking back); its ``auto_approval_date`` is 30 days later. A partial return then
-  re-awards ``floor((amount left - returned_amount) * multiplier)`` points with the award's
-  approval status; the next return works on what is left of the order. A returned amount equal
-  to what is left is a full return. For a ``fixed`` activity the order amount is
-  ``points_passed`` (or the points awarded) with a multiplier of 1. The balance check is on the
-  net change. Returning an award still ``pending`` rejects it and deducts nothing (0 points).
+* Returns (see :mod:`._orders` for orders, their lines and a return's parameters) take back
+  points in a ``deduct`` entry with status ``pending_deduction``, which takes them off the
+  available balance at once (the balance never shows points the merchant is taking back); its
+  ``auto_approval_date`` is 30 days later. A full return deducts the points standing for the
+  order. A partial return by ``returned_amount`` deducts them too, then re-awards the points
+  for what is kept, ``floor((left - returned_amount) x multiplier)``, with the award's approval
+  status (as 001 says: "the amount will be subtracted ... and remaining points will be
+  awarded"). A product return deducts only the points of the units returned, the difference
+  between the points standing before and after, and re-awards nothing. A return of all that is
+  left is a full return, after which the order takes no more returns (400). The balance check
+  (RETURN_VALUE_EXCEEDS_AVAILABLE_BALANCE) is on the net change. Returning an award still
+  ``pending`` rejects it and deducts nothing (0 points); a partial or product return then
+  re-awards the rest, pending.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 from . import _catalog as catalog
 from . import _formats as fmt
-from ._errors import business_error, invalid_value, missing_parameters, unknown_reference
-from ._ledger import LedgerCore, Order, next_month, window_start
-from ._records import Activity, Member, Redemption, Transaction, balance_effect
+from ._errors import coded, invalid_value, missing_parameters
+from ._ledger import LedgerCore, next_month, window_start
+from ._orders import Order, ReturnRequest, read_lines, read_return
+from ._records import Activity, Member, Redemption, Transaction
+
+GRANTED = ("approved", "auto_approved")
 
 
 class LoyaltyState(LedgerCore):
@@ -51,14 +60,18 @@ class LoyaltyState(LedgerCore):
         points_passed: object = None,
         order_id: object = None,
         at: datetime | None = None,
+        *,
+        products: object = None,
     ) -> Transaction:
-        """Award points for an activity (see the module docstring for the rules)."""
+        """Award points for an activity (see the module docstring for the rules); with an
+        ``order_id``, ``products`` are the order's lines (see :mod:`._orders`)."""
         amount = (
             None
             if catalog.is_blank(points_passed)
             else fmt.positive(points_passed, "points_passed")
         )
         order_key = None if catalog.is_blank(order_id) else fmt.text(order_id, "order_id")
+        lines = None if order_key is None or products is None else read_lines(products)
         now = at or self.clock()
         member = self.member(user_email)
         activity = self._awardable(activity_id, amount)
@@ -72,16 +85,17 @@ class LoyaltyState(LedgerCore):
         txn = self._award_entry(member, activity, points, now, order_key)
         self.record(txn)
         if order_key is not None:
-            base = Decimal(points) if amount is None else amount
-            self.orders[order_key] = Order(txn.member_key, base, multiplier, txn)
+            base = Fraction(points if amount is None else amount)
+            order = Order(txn.member_key, base, Fraction(multiplier), txn, lines or {})
+            self.orders[order_key] = order
         return txn
 
     def _awardable(self, activity_id: str, amount: Decimal | None) -> Activity:
         activity = self.activities.get(activity_id)
         if activity is None:
-            raise unknown_reference(f"Invalid value for activity_id: no activity {activity_id}.")
+            raise invalid_value(f"Invalid value for activity_id: no activity {activity_id}.")
         if not activity.is_active:
-            raise business_error("PAUSED_ACTIVITY", "Activity is in paused state.")
+            raise coded("PAUSED_ACTIVITY", "Activity is in paused state.")
         if activity.activity_type == "bonus_multiplier" and amount is None:
             raise missing_parameters(["points_passed"])
         return activity
@@ -91,15 +105,13 @@ class LoyaltyState(LedgerCore):
     ) -> None:
         """Refuse an order already rewarded, then an award over the activity's frequency."""
         if order_key is not None and order_key in self.orders:
-            raise business_error(
-                "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."
-            )
+            raise coded("DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID.")
         start = window_start(activity.max_award_frequency_interval, now)
         if (
             self.awards_between(member, activity.activity_id, start, now)
             >= activity.max_award_frequency
         ):
-            raise business_error("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
+            raise coded("MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded.")
 
     def _award_entry(
         self,
@@ -152,21 +164,13 @@ class LoyaltyState(LedgerCore):
     def _redeemable(self, redemption_id: str, member: Member) -> Redemption:
         reward = self.redemptions.get(redemption_id)
         if reward is None:
-            raise unknown_reference(
-                f"Invalid value for redemption_id: no redemption {redemption_id}."
-            )
+            raise invalid_value(f"Invalid value for redemption_id: no redemption {redemption_id}.")
         if not reward.is_active:
-            raise business_error(
-                "INACTIVE_REWARD", "This reward is inactive and cannot be redeemed."
-            )
+            raise coded("INACTIVE_REWARD", "This reward is inactive and cannot be redeemed.")
         if not reward.coupon_codes:
-            raise business_error(
-                "MAX_REWARDS_EXCEEDED", "Maximum redemption threshold for reward reached."
-            )
+            raise coded("MAX_REWARDS_EXCEEDED", "Maximum redemption threshold for reward reached.")
         if member.available_points < reward.allowed_redeem_points:
-            raise business_error(
-                "INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient."
-            )
+            raise coded("INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient.")
         return reward
 
     def deduct(self, user_email: str, points_passed: object, reason: object) -> Transaction:
@@ -176,73 +180,78 @@ class LoyaltyState(LedgerCore):
         now = self.clock()
         member = self.member(user_email)
         if points > member.available_points:
-            raise business_error("INVALID_AMOUNT_TO_DEDUCT", "Not enough points to deduct.")
+            raise coded("INVALID_AMOUNT_TO_DEDUCT", "Not enough points to deduct.")
         txn = self.entry(member, "deduct", points, "deducted", now, reason=why, approved_at=now)
         self.record(txn)
         txn.available_points_after = member.available_points
         return txn
 
     # -- returns ---------------------------------------------------------------------------
-    def process_return(self, order_id: object, returned_amount: object = None) -> Transaction:
-        """Take back an order's points, wholly or for the part returned."""
-        order_key = fmt.text(order_id, "order_id")
-        amount = (
-            None
-            if catalog.is_blank(returned_amount)
-            else fmt.decimal(returned_amount, "returned_amount")
-        )
-        if amount is not None and amount < 0:
-            raise invalid_value("Invalid value for returned_amount: must not be negative")
-        order = self._returnable(order_key, amount)
-        full = not amount or amount == order.amount
-        kept = Decimal(0) if full else order.amount - (amount or Decimal(0))
-        live = order.live_award
-        granted = live.points_status in ("approved", "auto_approved")
-        again = 0 if full else _floor(kept * order.multiplier)
-        member = self.members[order.member_key]
-        taken = balance_effect(live)
-        if member.available_points - taken + (again if granted else 0) < 0:
-            raise business_error(
+    def process_return(
+        self,
+        order_id: object,
+        returned_amount: object = None,
+        returned_product_id: object = None,
+        quantity: object = None,
+    ) -> Transaction:
+        """Take back an order's points: wholly, for an amount, or for units of one product.
+
+        Whichever way, the balance changes by ``points_for(left after) - points_for(left)``
+        when the award is granted, and not at all while it is pending.
+        """
+        request = read_return(order_id, returned_amount, returned_product_id, quantity)
+        order = self._returnable(request.order_key)
+        value = order.returned_value(request)
+        granted = order.live_award.points_status in GRANTED
+        standing = order.points_for(order.left) if granted else 0
+        kept = order.points_for(order.left - value)
+        in_place = granted and request.product_id is not None  # the award stays, less its units
+        if granted and self.members[order.member_key].available_points + kept < standing:
+            raise coded(
                 "RETURN_VALUE_EXCEEDS_AVAILABLE_BALANCE",
                 "Returned order value exceeds user's points balance.",
             )
-        return self._apply_return(order, order_key, full, kept, again, granted)
+        taken = standing - kept if in_place else standing
+        reaward = value < order.left and not in_place
+        return self._apply_return(order, request, value, taken, reaward=reaward)
 
-    def _returnable(self, order_key: str, amount: Decimal | None) -> Order:
+    def _returnable(self, order_key: str) -> Order:
         order = self.orders.get(order_key)
         if order is None:
-            raise business_error("ORDER_NOT_EXIST", "Order with this id does not exist.")
+            raise coded("ORDER_NOT_EXIST", "Order with this id does not exist.")
         if order.fully_returned:
-            raise unknown_reference(f"Order {order_key} has already been fully returned.")
-        if amount is not None and amount > order.amount:
-            raise unknown_reference(f"Returned amount exceeds what is left of order {order_key}.")
+            raise invalid_value(f"Invalid value for order_id: {order_key} is fully returned")
         return order
 
     def _apply_return(
-        self, order: Order, order_key: str, full: bool, kept: Decimal, again: int, granted: bool
+        self, order: Order, request: ReturnRequest, value: Fraction, taken: int, *, reaward: bool
     ) -> Transaction:
         now = self.clock()
         live = order.live_award
         member = self.members[order.member_key]
+        granted = live.points_status in GRANTED
         if not granted:
             self.set_status(live, "rejected", now)
-        reason = "Order Fully Returned" if full else "Order Partially Returned"
+        order.take_back(request, value)
+        by_product = request.product_id is not None
         deduction = self.entry(
             member,
             "deduct",
-            live.points if granted else 0,
+            taken,
             "pending_deduction",
             now,
-            reason=reason,
-            returned_for_order_id=order_key,
+            reason="Order Fully Returned" if order.fully_returned else "Order Partially Returned",
+            returned_for_order_id=request.order_key,
+            returned_product_id=request.product_id,
+            returned_quantity=request.quantity if by_product else None,
             auto_approval_at=now + timedelta(days=30),
         )
         self.record(deduction)
-        order.amount, order.fully_returned = kept, full
-        if not full:
+        if reaward:
             activity = self.activities[live.activity_id or ""]
+            points = order.points_for(order.left)
             order.live_award = self._award_entry(
-                member, activity, again, now, order_key, approved=granted
+                member, activity, points, now, request.order_key, approved=granted
             )
             self.record(order.live_award)
         return deduction

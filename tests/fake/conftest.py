@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from shopsocially_async.testing import FakeShopSocially
+from shopsocially_async.testing import FakeApiError, FakeShopSocially
 from shopsocially_async.testing._state import LoyaltyState
 
 AUTH = {"partner-id": "test-partner", "api-key": "test-api-key"}
 START = datetime(2024, 3, 14, 12, 0, 0, tzinfo=timezone.utc)  # a Thursday
+
+
+def refused(operation: Callable[[], object]) -> FakeApiError:
+    """Run an operation the fake must refuse, and return the error it raised."""
+    with pytest.raises(FakeApiError) as caught:
+        operation()
+    return caught.value
 
 
 class Clock:

@@ -135,7 +135,8 @@ async def test_path_segments_are_percent_decoded_once(
 
 
 async def test_unknown_routes_and_records_are_404_code_message(api: httpx.AsyncClient) -> None:
-    """Unknown routes, activities and redemptions answer in the code/message envelope."""
+    """Unknown routes, activities and redemptions answer in the code/message envelope; an
+    unknown activity named in a body is INVALID_REQUEST_PARAMETER_VALUES, HTTP 400 (002)."""
     route = await api.get("/nowhere")
     assert (route.status_code, route.json()["code"]) == (404, "NOT_FOUND")
     activity = await api.get("/activities/no_such")
@@ -147,7 +148,7 @@ async def test_unknown_routes_and_records_are_404_code_message(api: httpx.AsyncC
     assert redemption.status_code == 404
     unknown = await api.post("/award", json={"user_email": BOB, "activity_id": "no_such"})
     assert (unknown.status_code, unknown.json()["error_code"]) == (
-        200,
+        400,
         "INVALID_REQUEST_PARAMETER_VALUES",
     )
 

@@ -83,19 +83,25 @@ async def test_users_create_get_update_list(api: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "params", [{"count": "0"}, {"count": "1001"}, {"filter_by": "birthday"}, {"start_index": "-1"}]
+    ("params", "code"),
+    [
+        ({"count": "0"}, "INVALID_REQUEST_PARAMETER_VALUES"),
+        ({"count": "1001"}, "INVALID_REQUEST_PARAMETER_VALUES"),
+        ({"filter_by": "birthday"}, "INVALID_REQUEST_PARAMETER_VALUES"),
+        ({"start_index": "-1"}, "INVALID_CURSOR"),
+        ({"start_index": "1.5"}, "INVALID_CURSOR"),
+        ({"start_index": "abc"}, "INVALID_CURSOR"),
+    ],
 )
 async def test_users_listing_validates_its_parameters(
-    api: httpx.AsyncClient, params: dict[str, str]
+    api: httpx.AsyncClient, params: dict[str, str], code: str
 ) -> None:
-    """count 1..1000, a known filter_by, a non-negative start_index."""
+    """count 1..1000 and a known filter_by (else 400 INVALID_REQUEST_PARAMETER_VALUES); a
+    start_index that is not a whole number from 0 is 400 INVALID_CURSOR."""
     response = await api.get(
         "/users", params={"from_date": "01-01-2024", "to_date": "31-12-2024", **params}
     )
-    assert (response.status_code, response.json()["error_code"]) == (
-        400,
-        "INVALID_REQUEST_PARAMETER_VALUES",
-    )
+    assert (response.status_code, response.json()["error_code"]) == (400, code)
 
 
 async def test_user_transactions_use_four_digit_years(api: httpx.AsyncClient) -> None:
@@ -187,3 +193,30 @@ async def test_users_filter_by_last_activity_date(api: httpx.AsyncClient, clock:
     assert [u["user_email"] for u in active.json()["data"]["loyalty_users"]] == [BOB]
     enrolled = await api.get("/users", params={**params, "filter_by": "enrollment_date"})
     assert enrolled.json()["data"]["total_loyalty_users"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "changes", "named"),
+    [
+        ("/users/merc", {"loyalty_level_id": "gold", "first_name": "Rob"}, "'first_name'"),
+        ("/activities/signup", {"activty_name": "typo"}, "'activty_name'"),
+        ("/activities/signup", {"is_sale_activity": True}, "'is_sale_activity'"),
+        ("/activities/signup", {"is_active": False, "activity_type ": "fixed"}, "'activity_type '"),
+        ("/redemptions/$5_gift_card", {"redemption_name": "Five", "colour": "red"}, "'colour'"),
+    ],
+)
+async def test_updates_refuse_undocumented_fields(
+    api: httpx.AsyncClient, path: str, changes: dict[str, object], named: str
+) -> None:
+    """An update naming a field its table does not list (a typo, a create-only field, the
+    reference's own ``--data "activity_type = ..."`` key with its space) is a 400 naming it,
+    and nothing changes, not even the documented fields sent beside it."""
+    before = (await api.get(path if "/users/" not in path else "/users/" + BOB)).json()["data"]
+    response = await api.put(path, json=changes)
+    assert (response.status_code, response.json()["error_code"]) == (
+        400,
+        "INVALID_REQUEST_PARAMETER_VALUES",
+    )
+    assert named in response.json()["reason"]
+    after = (await api.get(path if "/users/" not in path else "/users/" + BOB)).json()["data"]
+    assert after == before

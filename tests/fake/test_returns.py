@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from shopsocially_async.testing import FakeApiError, FakeShopSocially
+from shopsocially_async.testing import FakeShopSocially
 from shopsocially_async.testing._state import LoyaltyState
 
+from .conftest import refused
+
 BOB = "bob@shopsocially.com"
-
-
-def refused(operation: Callable[[], object]) -> FakeApiError:
-    """Run an operation that must be refused and return the error."""
-    with pytest.raises(FakeApiError) as caught:
-        operation()
-    return caught.value
 
 
 @pytest.fixture
@@ -54,9 +47,9 @@ def test_an_order_fully_returned_cannot_be_returned_again(
     """The second full return is refused and changes nothing."""
     ordered.process_return("A-1")
     error = refused(lambda: ordered.process_return("A-1"))
-    assert (error.status, error.code) == (200, "INVALID_REQUEST_PARAMETER_VALUES")
+    assert (error.status, error.code) == (400, "INVALID_REQUEST_PARAMETER_VALUES")
     assert len(fake.ledger) == 2
-    assert refused(lambda: ordered.process_return("A-1", 5)).status == 200
+    assert refused(lambda: ordered.process_return("A-1", 5)).status == 400
 
 
 def test_partial_return_reawards_the_amount_kept(
@@ -84,7 +77,7 @@ def test_partial_returns_work_on_what_is_left(
     ordered.process_return("A-1", 20)  # 30 left -> 60 points
     assert fake.member(BOB).available_points == 1060
     error = refused(lambda: ordered.process_return("A-1", 31))
-    assert (error.status, error.code) == (200, "INVALID_REQUEST_PARAMETER_VALUES")
+    assert (error.status, error.code) == (400, "INVALID_REQUEST_PARAMETER_VALUES")
     last = ordered.process_return("A-1", 30)  # all of what is left: a full return
     assert (last.points, last.reason) == (60, "Order Fully Returned")
     assert fake.member(BOB).available_points == 1000
@@ -95,7 +88,7 @@ def test_returned_amount_larger_than_the_order_is_refused(
     fake: FakeShopSocially, ordered: LoyaltyState
 ) -> None:
     """More than the order's amount is INVALID_REQUEST_PARAMETER_VALUES, nothing applied."""
-    assert refused(lambda: ordered.process_return("A-1", "100.01")).status == 200
+    assert refused(lambda: ordered.process_return("A-1", "100.01")).status == 400
     assert len(fake.ledger) == 1
 
 

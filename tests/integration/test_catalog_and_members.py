@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from shopsocially_async import Activity, Redemption, ShopSociallyClient, User, errors
@@ -20,7 +21,8 @@ NewMember = Callable[..., str]
 
 # -- users ---------------------------------------------------------------------------------
 async def test_create_and_get_a_member(client: ShopSociallyClient, fake: FakeShopSocially) -> None:
-    """A created member is what users.get returns, with no points yet."""
+    """A created member is what users.get returns, with no points yet; users.get carries no
+    merchant_uid (its example has none), create does."""
     email, uid = f"{unique()}@example.com", unique("uid")
     created = await client.users.create(
         first_name="Grace", last_name="Hopper", email=email, uid=uid, gender="female",
@@ -43,7 +45,7 @@ async def test_create_and_get_a_member(client: ShopSociallyClient, fake: FakeSho
     assert (fetched.user_id, fetched.user_email, fetched.merchant_uid) == (
         record.user_id,
         email,
-        uid,
+        None,
     )
     assert (fetched.available_points, fetched.expiration_schedule) == (0, ())
     assert fetched.last_award_transaction is None  # the API's {} for "never awarded"
@@ -130,7 +132,8 @@ async def test_path_traversal_never_reaches_another_route(
 async def test_get_transaction(
     client: ShopSociallyClient, fake: FakeShopSocially, new_member: NewMember
 ) -> None:
-    """transactions.get returns the full record of an award, order id included."""
+    """transactions.get returns the record of an award with its example's fields: no order
+    id there (the member's history shows it, as its example does)."""
     email, order = new_member(), unique("order")
     award = await client.points.award(
         user_email=email, activity_id="made_a_purchase", points_passed=3, order_id=order
@@ -139,9 +142,11 @@ async def test_get_transaction(
     assert (fetched.id, fetched.points, fetched.order_id, fetched.user_email) == (
         award.id,
         6,
-        order,
+        None,
         email,
     )
+    history = client.users.transactions(email, from_date=START.date(), to_date=START.date())
+    assert [(tx.id, tx.order_id) async for tx in history] == [(award.id, order)]
     assert (fetched.created_time, fetched.approved_time, fetched.partner_id) == (
         START,
         START,
@@ -158,11 +163,14 @@ async def test_unknown_transaction(client: ShopSociallyClient) -> None:
 
 # -- activities ----------------------------------------------------------------------------
 async def test_list_and_get_activities(client: ShopSociallyClient) -> None:
-    """activities.list holds the catalog; activities.get one of them, exactly."""
+    """activities.list holds the catalog; activities.get one of them, exactly, plus the two
+    fields only Get Activity's example shows."""
     listed = {a.activity_id: a for a in await client.activities.list()}
     assert {"made_a_purchase", "signup", "review", "facebook_share"} <= set(listed)
     purchase = await client.activities.get("made_a_purchase")
-    assert purchase == listed["made_a_purchase"]
+    assert (purchase.loyalty_activity_img, purchase.show_on_merchant_center) != (None, None)
+    only_in_get = {"loyalty_activity_img": None, "show_on_merchant_center": None}
+    assert attrs.evolve(purchase, **only_in_get) == listed["made_a_purchase"]
     assert (purchase.activity_type, purchase.bonus_multiplier, purchase.is_active) == (
         "bonus_multiplier",
         2,
@@ -184,7 +192,10 @@ async def test_create_and_update_an_activity(
     )  # fmt: skip
     assert isinstance(created, Activity)
     assert (created.activity_id, created.points_per_activity) == (activity_id, 35)
-    assert await client.activities.get(activity_id) == created
+    fetched = await client.activities.get(activity_id)  # each example has its own extras
+    assert attrs.evolve(fetched, show_on_merchant_center=None) == attrs.evolve(
+        created, fixed_duration_period=None
+    )
     email = new_member()
     assert (await client.points.award(user_email=email, activity_id=activity_id)).points == 35
     paused = await client.activities.update(activity_id, is_active=False, points_per_activity=40)

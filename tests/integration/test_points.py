@@ -143,10 +143,14 @@ async def test_unknown_member_is_refused(client: ShopSociallyClient) -> None:
 async def test_unknown_activity_is_a_clean_api_error(
     client: ShopSociallyClient, new_member: NewMember
 ) -> None:
-    """An activity id the program lacks is refused with the API's parameter error."""
-    with pytest.raises(errors.APIError) as caught:
+    """An activity id the program lacks is refused with the API's parameter error: HTTP 400,
+    so a BadRequestError (002's status table)."""
+    with pytest.raises(errors.BadRequestError) as caught:
         await client.points.award(user_email=new_member(), activity_id="no_such_activity")
-    assert caught.value.error_code == "INVALID_REQUEST_PARAMETER_VALUES"
+    assert (caught.value.status_code, caught.value.error_code) == (
+        400,
+        "INVALID_REQUEST_PARAMETER_VALUES",
+    )
     assert not caught.value.outcome_unknown
 
 
@@ -246,7 +250,7 @@ async def test_full_return(
         **person(fake, email),  # type: ignore[arg-type]
     )
     assert (await client.users.get(email)).available_points == 0
-    with pytest.raises(errors.APIError):
+    with pytest.raises(errors.BadRequestError):
         await client.returns.create(order_id=order)  # nothing left to return
 
 
@@ -264,6 +268,59 @@ async def test_partial_returns(
     second = await client.returns.create(order_id=order, returned_amount=Decimal("74.50"))
     assert (second.points, second.reason) == (149, "Order Fully Returned")
     assert (await client.users.get(email)).available_points == 0
+    fake.check_ledger()
+
+
+async def test_product_return(
+    client: ShopSociallyClient, fake: FakeShopSocially, new_member: NewMember
+) -> None:
+    """A product return takes back the points of the units returned, answers in the
+    returns-tracking shape, and shows in the member's history against the order; units no
+    longer there and unknown products are refused with their codes, nothing applied."""
+    email, order = new_member(), unique("order")
+    lines = [
+        {"product_id": "lamp", "quantity": 1, "amount": 50},
+        {"product_id": "mug", "quantity": 4, "amount": 100},
+    ]
+    await client.points.award(
+        user_email=email, activity_id="made_a_purchase", points_passed=150, order_id=order,
+        extra_body={"products": lines},
+    )  # fmt: skip
+    tx = await client.returns.create(order_id=order, returned_product_id="mug", quantity=3)
+    assert tx == Transaction(
+        user_email=email,
+        first_name="Ada",
+        last_name="Lovelace",
+        points=150,  # 3 of 4 mugs: 75 of the 150 order amount, x2
+        points_status="pending_deduction",
+        returned_for_order_id=order,
+        reason="Order Partially Returned",
+        created_time=START,
+    )
+    for product, quantity, code in (
+        ("mug", 2, "PRODUCT_QUANTITY_EXCEEDED"),
+        ("sofa", 1, "INVALID_PRODUCT_ID"),
+    ):
+        with pytest.raises(errors.APIError) as caught:
+            await client.returns.create(
+                order_id=order, returned_product_id=product, quantity=quantity
+            )
+        assert (
+            caught.value.status_code,
+            caught.value.error_code,
+            caught.value.outcome_unknown,
+        ) == (
+            200,
+            code,
+            False,
+        )
+    history = client.users.transactions(email, from_date=START.date(), to_date=START.date())
+    rows = [(t.transaction_type, t.points, t.order_id, t.reason) async for t in history]
+    assert rows == [
+        ("award", 300, order, None),
+        ("deduct", 150, order, "Order Partially Returned"),
+    ]
+    assert fake.member(email).available_points == 150
     fake.check_ledger()
 
 

@@ -131,14 +131,15 @@ async def points(client: ShopSociallyClient) -> None:
         user_email="a@example.com", points_passed=50, reason="fraud"
     )
     returned: Transaction = await client.returns.create(order_id="A-1001")
-    partial: Transaction = await client.returns.create(
-        order_id="A-1001",
-        returned_amount=19.99,
-        extra_body={"returned_product_id": "sku-1", "quantity": 1},
+    partial: Transaction = await client.returns.create(order_id="A-1001", returned_amount=19.99)
+    units: Transaction = await client.returns.create(
+        order_id="A-1001", returned_product_id="sku-1", quantity=2
     )
+    first_name: str | None = units.first_name
+    await client.returns.create(order_id="A-1", returned_product_id="s", quantity=1.5)  # type: ignore[arg-type]
     points_now: int | None = deducted.available_points
     coupon: str | None = redeemed.coupon_code
-    del awarded, plain, returned, partial, points_now, coupon
+    del awarded, plain, returned, partial, units, first_name, points_now, coupon
 
 
 async def transactions(client: ShopSociallyClient) -> None:
@@ -223,6 +224,16 @@ async def configuration(client: ShopSociallyClient) -> None:
     renamed: Redemption = await client.redemptions.update("gift-10", redemption_name="$10 card")
     value: Decimal | None = redemption.redemption_value
     del activities, activity, new_activity, changed, redemptions, new_redemption, renamed, value
+
+
+async def undocumented_update_fields(client: ShopSociallyClient) -> None:
+    """A field an update's table does not list is a type error (and InvalidArgumentError at
+    run time); ``extra_body`` is the typed way to send one. Each ignore must stay needed."""
+    await client.activities.update("review", activty_name="typo")  # type: ignore[call-arg]
+    await client.redemptions.update("gift-10", colour="red")  # type: ignore[call-arg]
+    await client.users.update("u1", first_name="Ann")  # type: ignore[call-arg]
+    await client.activities.update("review", is_active="yes")  # type: ignore[arg-type]
+    await client.users.update("u1", extra_body={"first_name": "Ann"})
 
 
 async def error_handling(client: ShopSociallyClient) -> None:

@@ -9,7 +9,8 @@ endpoint tests decode exactly what the vendor documents. Each body is the JSON b
 - where the reference's example is not valid JSON, the closest valid form is kept and the
   comment above the constant says what changed.
 
-The reference's example *requests* (arguments and payloads) are at the end.
+The reference's example *requests* (arguments and payloads) follow, and last 002's table of
+"Zinrelo API Status Codes".
 """
 
 # The bodies are verbatim: some lines are longer than the project's limit and some are
@@ -671,3 +672,71 @@ ACTIVITY_UPDATE_REQUEST: dict[str, Any] = {
         "is_active",
     )
 }
+
+
+# The returns-tracking reference's (``api-docs/002``) "Zinrelo API Status Codes", row by row:
+# (HTTP status, error code, message), verbatim.
+STATUS_CODES: tuple[tuple[int, str, str], ...] = (
+    (200, "UNABLE_TO_UPLOAD_PHOTO", "Unable to upload the photo. Please try again later."),
+    (400, "ATTRIBUTE_NOT_UNIQUE", "IdParams name passed is not a unique attribute."),
+    (200, "MEMBER_ID_ALREADY_IN_USE", "Member ID already in use."),
+    (200, "INVALID_MEMBER_STATUS", "Invalid member status."),
+    (200, "MEMBER_BLOCKED", "Member has been blocked."),
+    (200, "MAX_AWARDS_EXCEEDED", "Maximum award limit exceeded."),
+    (200, "INVALID_AMOUNT_TO_DEDUCT", "Not enough points to deduct."),
+    (400, "INVALID_JSON", "Invalid JSON format."),
+    (400, "INVALID_REQUEST", "Invalid request: unsupported Content-Type [content-type]."),
+    (200, "INCORRECT_MEMBER_ID_PASSED", "Incorrect Member ID passed."),
+    (200, "STORE_INACTIVE", "Store is not active."),
+    (200, "MEMBER_DELETED", "Member record has been deleted."),
+    (
+        200,
+        "EXCLUDED_TRANSACTION",
+        "Points could not be awarded because exclusion rule was applied.",
+    ),
+    (404, "TRANSACTION_DOES_NOT_EXIST", "Transaction does not exist."),
+    (500, "INTERNAL_SERVER_ERROR", "Internal server error."),
+    (400, "INVALID_REQUEST_PARAMETER_VALUES", "Invalid request parameter value."),
+    (
+        200,
+        "INVALID_PHOTO",
+        "Invalid file type or file size. Please make sure uploaded file type is JPG, JPEG, or PNG. and file size should be less than 10MB.",
+    ),
+    (200, "PAUSED_ACTIVITY", "Activity is in paused state."),
+    (400, "ID_PARAM_NAME_NOT_FOUND", "IdParams name passed does not exist."),
+    (
+        401,
+        "ERROR_UNAUTHORIZED",
+        "Some error occurred while authenticating your account at Zinrelo. Please verify your API credentials.",
+    ),
+    (200, "DUPLICATE_ORDER_ID", "Loyalty Points already awarded for the Order ID."),
+    (200, "MEMBER_CREATION_UNSUCCESSFUL", "Member creation unsuccessful."),
+    (400, "MERCHANT_DOES_NOT_EXIST", "Merchant does not exist."),
+    (
+        200,
+        "TRANSACTION_ATTRIBUTE_NOT_UNIQUE",
+        "Unique transaction attribute for given activity is not unique.",
+    ),
+    (200, "INVALID_MEMBER", "Member does not exist."),
+    (400, "INVALID_CURSOR", "Invalid start cursor provided"),
+    (503, "SERVICE_UNAVAILABLE", "API Service is unavailable. Please contact Zinrelo support."),
+    (200, "INACTIVE_REWARD", "This reward is inactive and cannot be redeemed."),
+    (200, "AUTO_REDEEMABLE_REWARD", "Cannot redeem auto redeemable reward via API."),
+    (200, "INVALID_REWARD_FOR_USER", "Returned product quantity exceeds order quantity."),
+    (200, "MAX_REWARDS_EXCEEDED", "Maximum redemption threshold for reward reached."),
+    (200, "INSUFFICIENT_REDEEMABLE_POINTS", "User points balance insufficient."),
+    (200, "INVALID_REWARD_FOR_TIER", "This reward is not valid for user tier."),
+    (200, "ORDER_NOT_EXIST", "Order with this id does not exist."),
+    (200, "PRODUCT_QUANTITY_EXCEEDED", "Returned product quantity exceeds order quantity."),
+    (200, "INVALID_PRODUCT_ID", "Incorrect product id passed."),
+    (
+        200,
+        "RETURN_VALUE_EXCEEDS_AVAILABLE_BALANCE",
+        "Returned order value exceeds user's points balance.",
+    ),
+    (
+        200,
+        "PRODUCT_ID_AND_RETURN_AMOUNT_PASSED",
+        "Please pass either returned product id or returned amount.",
+    ),
+)

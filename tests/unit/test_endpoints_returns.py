@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopsocially_async import Transaction
+from shopsocially_async import InvalidArgumentError, Transaction
 from tests.unit import reference_examples as ref
 from tests.unit.helpers import (
     Endpoint,
@@ -68,9 +68,26 @@ PARTIAL_RETURN = Endpoint(
 )
 
 
-async def test_request_on_the_wire() -> None:
-    """A partial return POSTs order_id and returned_amount (a JSON number) to the path."""
-    await assert_request_on_the_wire(PARTIAL_RETURN)
+PRODUCT_RETURN = Endpoint(
+    name="returns.create (product)",
+    call=lambda client, **extra: client.returns.create(
+        order_id="75a2726d13artibb10", returned_product_id="1234df", quantity=2, **extra
+    ),
+    response=ref.RETURNS_TRACKING_RESPONSE,
+    method="POST",
+    path=b"/transaction/return",
+    body={"order_id": "75a2726d13artibb10", "returned_product_id": "1234df", "quantity": 2},
+    expected=RETURNED_TRACKING,
+    named_field="returned_product_id",
+)
+RETURNS = [PARTIAL_RETURN, PRODUCT_RETURN]
+
+
+@pytest.mark.parametrize("endpoint", RETURNS, ids=str)
+async def test_request_on_the_wire(endpoint: Endpoint) -> None:
+    """A partial return POSTs order_id and returned_amount (a JSON number); a product return
+    order_id, returned_product_id and quantity (a JSON integer, 002's field name)."""
+    await assert_request_on_the_wire(endpoint)
 
 
 async def test_decodes_reference_example() -> None:
@@ -119,30 +136,72 @@ async def test_returned_amount_is_a_number(
     assert form_body(only_request(recorder)) == {"order_id": "A-1", "returned_amount": form_wire}
 
 
-async def test_extras_are_merged() -> None:
-    """extra_query, extra_headers and extra_body are sent beside the named arguments."""
-    await assert_extras_merged(PARTIAL_RETURN)
+async def test_product_return_decodes_into_the_returns_tracking_shape() -> None:
+    """A product return's answer (002's example) decodes with first_name/last_name."""
+    client, _ = recording_client(ref.RETURNS_TRACKING_RESPONSE)
+    async with client:
+        returned = await client.returns.create(order_id="o", returned_product_id="1234df")
+    assert returned == RETURNED_TRACKING
 
 
-async def test_tracking_fields_go_in_extra_body() -> None:
-    """Returns-tracking fields (returned_product_id, quantity) travel through extra_body."""
+async def test_product_return_sends_quantity_one_by_default() -> None:
+    """Without quantity a product return sends quantity 1, never leaving it to the server."""
+    client, recorder = recording_client(ref.RETURNS_TRACKING_RESPONSE)
+    async with client:
+        await client.returns.create(order_id="A-1", returned_product_id="sku-9")
+    assert typed(json_body(only_request(recorder))) == typed(
+        {"order_id": "A-1", "returned_product_id": "sku-9", "quantity": 1}
+    )
+
+    client, recorder = recording_client(ref.RETURNS_TRACKING_RESPONSE, body_encoding="form")
+    async with client:
+        await client.returns.create(order_id="A-1", returned_product_id="sku 9", quantity=12)
+    assert form_body(only_request(recorder)) == {
+        "order_id": "A-1",
+        "returned_product_id": "sku 9",
+        "quantity": "12",
+    }
+
+
+async def test_the_returns_tracking_example_request_is_refused_before_sending() -> None:
+    """002's example request passes returned_amount with returned_product_id, which the API
+    refuses (PRODUCT_ID_AND_RETURN_AMOUNT_PASSED): refused here, naming both, nothing sent."""
+    client, recorder = recording_client()
+    async with client:
+        with pytest.raises(InvalidArgumentError) as caught:
+            await client.returns.create(
+                order_id="75a2726d13artibb10",
+                returned_amount=Decimal("26.95"),
+                returned_product_id="1234df",
+                quantity=1,
+            )
+    assert str(caught.value) == (
+        "returned_amount and returned_product_id are exclusive: pass one (the API answers "
+        "PRODUCT_ID_AND_RETURN_AMOUNT_PASSED)"
+    )
+    assert recorder.requests == []
+
+
+async def test_extra_body_still_sends_whatever_the_caller_wants() -> None:
+    """extra_body is the escape hatch: fields beside the named ones go out as given."""
     client, recorder = recording_client(ref.RETURNS_TRACKING_RESPONSE)
     async with client:
         await client.returns.create(
-            order_id="75a2726d13artibb10",
-            returned_amount=Decimal("26.95"),
-            extra_body={"returned_product_id": "1234df", "quantity": 1},
+            order_id="A-1", returned_amount=5, extra_body={"returned_product_id": "x"}
         )
     assert typed(json_body(only_request(recorder))) == typed(
-        {
-            "order_id": "75a2726d13artibb10",
-            "returned_amount": 26.95,
-            "returned_product_id": "1234df",
-            "quantity": 1,
-        }
+        {"order_id": "A-1", "returned_amount": 5, "returned_product_id": "x"}
     )
 
 
-async def test_extra_body_may_not_repeat_a_named_argument() -> None:
-    """extra_body={"returned_amount": ...} is refused before sending: use the argument."""
-    await assert_clash_refused(PARTIAL_RETURN)
+@pytest.mark.parametrize("endpoint", RETURNS, ids=str)
+async def test_extras_are_merged(endpoint: Endpoint) -> None:
+    """extra_query, extra_headers and extra_body are sent beside the named arguments."""
+    await assert_extras_merged(endpoint)
+
+
+@pytest.mark.parametrize("endpoint", RETURNS, ids=str)
+async def test_extra_body_may_not_repeat_a_named_argument(endpoint: Endpoint) -> None:
+    """extra_body repeating a named argument (returned_amount, returned_product_id) is
+    refused before sending: use the argument."""
+    await assert_clash_refused(endpoint)

@@ -19,7 +19,12 @@ README = HERE.parents[1] / "README.md"
 EXAMPLE = (HERE / "readme_example.py").read_text()
 SECTION = "## Testing your integration"
 # Strict inside the inner runs too: warnings are errors, and only loopback sockets are used.
-ARGS = ("-p", "no:cacheprovider", "-W", "error", "-q")
+# pytest-asyncio (installed with the test extra) warns until a project picks its fixture loop
+# scope, as every project using it does.
+ARGS = (
+    "-p", "no:cacheprovider", "-W", "error", "-q",
+    "-o", "asyncio_default_fixture_loop_scope=function",
+)  # fmt: skip
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

@@ -59,7 +59,9 @@ async def test_over_a_socket(shopsocially_fake, shopsocially_socket_client):
     assert shopsocially_fake.member("bob@example.com").available_points == 30
 
 
-async def test_seeded_and_served(shopsocially_seeded_fake, shopsocially_client, shopsocially_server):
+async def test_seeded_and_served(
+    shopsocially_seeded_fake, shopsocially_client, shopsocially_server
+):
     assert shopsocially_server.startswith("http://127.0.0.1:")
     member = shopsocially_seeded_fake.members[0]
     assert (await shopsocially_client.users.get(member.email)).user_email == member.email

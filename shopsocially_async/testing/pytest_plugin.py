@@ -20,6 +20,8 @@ fixture                                   what it gives
                                           ``testing`` extra); the value is its base URL
 ``shopsocially_socket_client``            async: a ``ShopSociallyClient`` talking to
                                           ``shopsocially_server`` over real TCP
+``shopsocially_sync_client``              a blocking ``SyncShopSociallyClient`` calling the fake
+                                          in process, for synchronous code and tests
 ========================================  =========================================================
 
 The async fixtures run on the test's own event loop, whichever plugin runs the test: anyio's
@@ -40,13 +42,14 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
 
 from .._client import ShopSociallyClient
 from .._config import RetryPolicy
+from ..sync import SyncShopSociallyClient
 from ._fake import FakeShopSocially
 
 try:
@@ -136,6 +139,22 @@ async def _in_process_client(
 shopsocially_client, _client_on_anyio, _client_on_asyncio = _async_fixture(
     "shopsocially_client", _in_process_client
 )
+
+
+@pytest.fixture
+def shopsocially_sync_client(
+    shopsocially_fake: FakeShopSocially, shopsocially_retry_policy: RetryPolicy
+) -> Iterator[SyncShopSociallyClient]:
+    """A blocking client calling ``shopsocially_fake`` in process, for synchronous code (plain
+    ``def`` tests); closed after the test."""
+    with SyncShopSociallyClient(
+        shopsocially_fake.partner_id,
+        shopsocially_fake.api_key,
+        base_url=shopsocially_fake.base_url_for_asgi,
+        transport=shopsocially_fake.asgi_transport(),
+        retry_policy=shopsocially_retry_policy,
+    ) as client:
+        yield client
 
 
 async def _served_fake(shopsocially_fake: FakeShopSocially) -> AsyncIterator[str]:

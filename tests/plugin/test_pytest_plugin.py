@@ -65,6 +65,7 @@ def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
         "shopsocially_client",
         "shopsocially_server",
         "shopsocially_socket_client",
+        "shopsocially_sync_client",
     ):
         result.stdout.fnmatch_lines([f"{name}*"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 import weakref
@@ -88,8 +89,9 @@ class SyncShopSociallyClient:
     exceptions, minus ``await``: each client runs a :class:`ShopSociallyClient` on an event
     loop of its own, on a daemon thread that lives until :meth:`close` (or the end of the
     ``with`` block). Paged listings return a :class:`~.SyncPaginator`. Any number of threads may
-    share one client (and its connection pool); calling it from inside a running event loop,
-    or in a process forked after it was made, raises :class:`~.SyncUsageError`.
+    share one client (and its connection pool); a call from inside a running event loop, or in
+    a process forked after the client was made, raises :class:`~.SyncUsageError`. Making and
+    closing it is allowed anywhere, async code included.
     """
 
     points: SyncPoints
@@ -103,7 +105,8 @@ class SyncShopSociallyClient:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         loop = EventLoopThread(name=f"shopsocially-sync-{next(_thread_numbers)}")
         try:
-            client = loop.run(_build_client, args, kwargs)
+            # Built on the loop's thread: transport="aiohttp" checks that it runs under asyncio.
+            client = loop.call_sync(functools.partial(ShopSociallyClient, *args, **kwargs))
         except BaseException:
             loop.shutdown()  # a bad argument must not leave a thread behind
             raise
@@ -169,7 +172,7 @@ class SyncShopSociallyClient:
         if self._parent is None:
             self._loop.close()
         elif not self.is_closed:
-            self._loop.run(self._client.aclose)
+            self._loop.run_anywhere(self._client.aclose)
 
     def __enter__(self) -> SyncShopSociallyClient:
         return self
@@ -181,11 +184,6 @@ class SyncShopSociallyClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-async def _build_client(args: tuple[Any, ...], kwargs: dict[str, Any]) -> ShopSociallyClient:
-    # Built on the loop's thread: transport="aiohttp" checks that it runs under asyncio.
-    return ShopSociallyClient(*args, **kwargs)
 
 
 def _close_abandoned(loop: EventLoopThread, description: str) -> None:

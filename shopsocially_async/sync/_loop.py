@@ -8,15 +8,19 @@ interpreter from exiting.
 
 What counts as misuse, refused with :class:`SyncUsageError` before anything is sent:
 
-- a blocking call from a thread that is running an event loop (asyncio or trio): it would
-  stall that loop, and on the client's own loop thread (a retry hook, an httpx event hook,
-  a custom transport) it would deadlock;
+- a call that waits on the API (a resource method, a paginator step) from a thread that is
+  running an event loop (asyncio or trio): it would stall that loop, and on the client's own
+  loop thread (a retry hook, an httpx event hook, a custom transport) it would deadlock;
+- closing the client from its own loop thread (a deadlock);
 - a call from a child process forked after the client was made: the loop thread did not
   survive the fork, so the call would wait forever;
 - advancing one paginator iterator from two threads at once.
 
-Calls from several threads at a time are not misuse: they run concurrently on the one loop.
-After :meth:`EventLoopThread.close` every call raises ``ClientClosedError``.
+Not misuse: calls from several threads at a time (they run concurrently on the one loop);
+making or closing the client inside async code (e.g. an async web app's startup and
+shutdown, its blocking handlers using the client from worker threads); ``close()`` waits for
+the calls in flight, each bounded by its timeout. After :meth:`EventLoopThread.close` every
+call raises ``ClientClosedError``.
 
 A blocking call interrupted in the calling thread (``KeyboardInterrupt``, or any other
 exception raised while waiting) cancels its task on the loop, so the loop and the client stay
@@ -95,6 +99,11 @@ class EventLoopThread:
         if self._on_close is not None:
             await self._on_close()
 
+    def call_sync(self, func: Callable[[], T]) -> T:
+        """``func()`` run on the loop's thread (to build the client there): never refused,
+        it does not wait on the API."""
+        return self._portal.call(func)
+
     def close_with(self, on_close: Callable[[], Awaitable[object]]) -> None:
         """Run ``on_close`` on the loop when it stops, after the last call in flight ended."""
         self._on_close = on_close
@@ -122,6 +131,9 @@ class EventLoopThread:
 
     def _submit(self, func: Callable[..., Awaitable[T]], *args: Any) -> Future[T]:
         self.check_caller()
+        return self._submit_unchecked(func, *args)
+
+    def _submit_unchecked(self, func: Callable[..., Awaitable[T]], *args: Any) -> Future[T]:
         with self._lock:
             if self._closed:
                 raise _closed_error()
@@ -130,14 +142,14 @@ class EventLoopThread:
     def run(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run ``await func(*args)`` on the loop and return its result (or raise its error,
         the very exception object, unwrapped)."""
-        future = self._submit(func, *args)
-        try:
-            return future.result()
-        except BaseException:
-            # Interrupted while waiting (KeyboardInterrupt, ...): cancel the task on the loop
-            # instead of leaving it running for nobody. No-op when the task itself failed.
-            future.cancel()
-            raise
+        return _wait(self._submit(func, *args))
+
+    def run_anywhere(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """:meth:`run` for what does not wait on the API (closing a copy of the client):
+        refused only on the loop's own thread, where waiting would deadlock."""
+        if threading.get_ident() == self._thread.ident:
+            raise SyncUsageError("the blocking client cannot be closed from its own event loop")
+        return _wait(self._submit_unchecked(func, *args))
 
     def iterate(self, make: Callable[[], AsyncGenerator[T, None]]) -> BlockingIterator[T]:
         """A blocking iterator over the async generator ``make()``, which runs in one task on
@@ -164,21 +176,29 @@ class EventLoopThread:
             self._stop_driver(driver)
 
     def _stop_driver(self, driver: _Driver[Any]) -> None:
+        """Stop ``driver`` and wait for it where waiting is safe. Never raises: it runs in a
+        generator's ``finally``, possibly from the garbage collector on any thread."""
+        if os.getpid() != self._pid:
+            return  # the loop thread stayed in the parent process
         if threading.get_ident() == self._thread.ident:
             driver.cancel()  # cannot wait on our own thread; it stops at its next await
             return
         with contextlib.suppress(ClientClosedError):  # close() has stopped it already
-            self.run(driver.stop)
+            if running_async_library() is not None:  # do not stall that loop: no waiting
+                self._submit_unchecked(driver.stop)
+            else:
+                self.run(driver.stop)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
         """Cancel open iterators, let the calls in flight finish, run the close hook, stop
-        the thread. Idempotent; a blocking call, so refused where :meth:`check_caller` refuses
-        calls (in a forked child it only marks the client closed)."""
+        the thread. Idempotent; refused only on the loop's own thread (a deadlock); in a
+        forked child it only marks the client closed."""
         if self._closed or os.getpid() != self._pid:
             self._closed = True
             return
-        self.check_caller()
+        if threading.get_ident() == self._thread.ident:
+            raise SyncUsageError("the blocking client cannot be closed from its own event loop")
         self.shutdown()
 
     def shutdown(self) -> None:
@@ -295,6 +315,16 @@ async def _advance(generator: AsyncGenerator[T, None]) -> tuple[str, Any]:
         return "end", None
     except Exception as exc:
         return "error", exc
+
+
+def _wait(future: Future[T]) -> T:
+    try:
+        return future.result()
+    except BaseException:
+        # Interrupted while waiting (KeyboardInterrupt, ...): cancel the task on the loop
+        # instead of leaving it running for nobody. No-op when the task itself failed.
+        future.cancel()
+        raise
 
 
 def _closed_error() -> ClientClosedError:

@@ -31,8 +31,8 @@ SUCCESS = {"success": True, "data": []}
 async def test_blocking_calls_inside_a_running_event_loop_are_refused(
     shop: FakeShopSocially, shopsocially_sync_client: SyncShopSociallyClient, anyio_backend: str
 ) -> None:
-    """Under asyncio and trio, a call, an iteration and ``close()`` raise ``SyncUsageError``
-    naming the loop; nothing is sent."""
+    """Under asyncio and trio, a call, a paginator step and ``collect()`` raise
+    ``SyncUsageError`` naming the loop; nothing is sent."""
     client = shopsocially_sync_client
     with pytest.raises(SyncUsageError, match=f"inside a running {anyio_backend} event loop"):
         client.activities.list()
@@ -40,8 +40,23 @@ async def test_blocking_calls_inside_a_running_event_loop_are_refused(
     with pytest.raises(SyncUsageError):
         next(iter(pager))
     with pytest.raises(SyncUsageError):
-        client.close()
+        pager.collect()
     assert sum(shop.stats.requests.values()) == 0
+
+
+@pytest.mark.anyio
+async def test_async_code_may_make_and_close_a_blocking_client(shop: FakeShopSocially) -> None:
+    """An async app's startup and shutdown may make and close the client its worker threads
+    use: neither waits on the API."""
+    client = SyncShopSociallyClient(
+        shop.partner_id, shop.api_key, base_url=shop.base_url_for_asgi,
+        transport=shop.asgi_transport(),
+    )  # fmt: skip
+    copy = client.with_options(max_retries=0)
+    assert await anyio.to_thread.run_sync(copy.activities.get, "signup")
+    copy.close()
+    client.close()
+    assert client.is_closed
 
 
 @pytest.mark.anyio

@@ -196,3 +196,19 @@ def test_close_stops_open_iterators(seeded: FakeShopSocially) -> None:
     client.close()
     with pytest.raises(errors.ClientClosedError):
         next(pages)
+
+
+@pytest.mark.anyio
+async def test_an_iterator_dropped_inside_async_code_is_stopped_without_waiting(
+    slow: tuple[SyncShopSociallyClient, SlowCountingTransport],
+) -> None:
+    """Advanced from a worker thread, dropped on the event loop's thread: its fetches are
+    cancelled without blocking that loop, and nothing is reported as unraisable."""
+    client, transport = slow
+    items = iter(client.transactions.list(**WINDOW, prefetch=4))
+    await anyio.to_thread.run_sync(next, items)
+    del items
+    with anyio.fail_after(10):
+        while transport.in_flight:
+            await anyio.sleep(0.01)
+    assert transport.cancelled >= 1

@@ -122,16 +122,23 @@ def shopsocially_retry_policy() -> RetryPolicy:
     return RetryPolicy(initial_delay=0, max_delay=0, max_retry_after=0)
 
 
+def _in_process(fake: FakeShopSocially, retry_policy: RetryPolicy) -> dict[str, Any]:
+    """The arguments of a client (async or blocking) calling ``fake`` in process."""
+    return {
+        "partner_id": fake.partner_id,
+        "api_key": fake.api_key,
+        "base_url": fake.base_url_for_asgi,
+        "transport": fake.asgi_transport(),
+        "retry_policy": retry_policy,
+    }
+
+
 async def _in_process_client(
     shopsocially_fake: FakeShopSocially, shopsocially_retry_policy: RetryPolicy
 ) -> AsyncIterator[ShopSociallyClient]:
     """A client calling ``shopsocially_fake`` in process (no sockets); closed after the test."""
     async with ShopSociallyClient(
-        shopsocially_fake.partner_id,
-        shopsocially_fake.api_key,
-        base_url=shopsocially_fake.base_url_for_asgi,
-        transport=shopsocially_fake.asgi_transport(),
-        retry_policy=shopsocially_retry_policy,
+        **_in_process(shopsocially_fake, shopsocially_retry_policy)
     ) as client:
         yield client
 
@@ -148,11 +155,7 @@ def shopsocially_sync_client(
     """A blocking client calling ``shopsocially_fake`` in process, for synchronous code (plain
     ``def`` tests); closed after the test."""
     with SyncShopSociallyClient(
-        shopsocially_fake.partner_id,
-        shopsocially_fake.api_key,
-        base_url=shopsocially_fake.base_url_for_asgi,
-        transport=shopsocially_fake.asgi_transport(),
-        retry_policy=shopsocially_retry_policy,
+        **_in_process(shopsocially_fake, shopsocially_retry_policy)
     ) as client:
         yield client
 

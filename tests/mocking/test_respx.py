@@ -8,7 +8,6 @@ side effects; ``route.calls`` for what was sent. The README's respx example is
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -19,12 +18,13 @@ import respx
 
 from shopsocially_async import RetryPolicy, ShopSociallyClient, errors
 
+from ..readme import python_blocks, run_example
+
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.anyio
 
 API = "https://api.shopsocially.com/v2/loyalty"
 HERE = Path(__file__).parent
-README = HERE.parents[1] / "README.md"
 EXAMPLE = (HERE / "respx_example.py").read_text()
 NO_WAITING = RetryPolicy(initial_delay=0, max_delay=0, max_retry_after=0)
 
@@ -158,15 +158,9 @@ async def test_bad_input_sends_nothing(
 
 def test_readme_respx_example_passes(pytester: pytest.Pytester) -> None:
     """The README's respx example, copied as is, passes under asyncio and trio."""
-    pytester.makepyfile(test_respx_example=EXAMPLE)
-    result = pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", "-W", "error", "-q",
-        "-o", "asyncio_default_fixture_loop_scope=function",
-    )  # fmt: skip
-    result.assert_outcomes(passed=4)
+    run_example(pytester, EXAMPLE).assert_outcomes(passed=4)
 
 
 def test_readme_shows_the_respx_example() -> None:
     """The README's testing section shows exactly the tested respx example."""
-    section = README.read_text().split("## Testing your integration", 1)[1].split("\n## ", 1)[0]
-    assert EXAMPLE in re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert EXAMPLE in python_blocks("Testing your integration")

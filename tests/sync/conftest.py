@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from anyio.from_thread import start_blocking_portal
@@ -21,6 +22,15 @@ NO_WAITING = RetryPolicy(initial_delay=0, max_delay=0, max_retry_after=0)
 def loop_threads() -> list[threading.Thread]:
     """The blocking clients' event loop threads alive now."""
     return [t for t in threading.enumerate() if t.name.startswith("shopsocially-sync-")]
+
+
+def in_process(fake: FakeShopSocially, **options: Any) -> SyncShopSociallyClient:
+    """A blocking client on ``fake`` in process (unless ``transport=`` says otherwise);
+    retries do not wait."""
+    options = {"transport": fake.asgi_transport(), "retry_policy": NO_WAITING, **options}
+    return SyncShopSociallyClient(
+        fake.partner_id, fake.api_key, base_url=fake.base_url_for_asgi, **options
+    )
 
 
 @pytest.fixture(autouse=True)

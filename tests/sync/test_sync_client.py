@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 import threading
 from datetime import date
 from pathlib import Path
@@ -15,11 +14,11 @@ from shopsocially_async.sync import SyncResource, SyncShopSociallyClient, SyncUs
 from shopsocially_async.sync import _client as sync_client_module
 from shopsocially_async.testing import FakeShopSocially, Fault
 
-from .conftest import NO_WAITING, loop_threads
+from ..readme import python_blocks, run_example
+from .conftest import in_process, loop_threads
 
 pytest_plugins = ["pytester"]
 
-README = Path(__file__).parents[2] / "README.md"
 README_EXAMPLE = (Path(__file__).parent / "readme_example.py").read_text()
 
 #: Each async resource class and its blocking twin.
@@ -262,28 +261,11 @@ def test_misuse_errors_are_library_errors() -> None:
     assert issubclass(SyncUsageError, RuntimeError)
 
 
-def in_process(fake: FakeShopSocially) -> SyncShopSociallyClient:
-    """A blocking client on ``fake`` in process, retries without waiting."""
-    return SyncShopSociallyClient(
-        fake.partner_id,
-        fake.api_key,
-        base_url=fake.base_url_for_asgi,
-        transport=fake.asgi_transport(),
-        retry_policy=NO_WAITING,
-    )
-
-
 def test_readme_blocking_example_passes(pytester: pytest.Pytester) -> None:
     """The README's blocking-client example, copied as is, passes as a plain pytest file."""
-    pytester.makepyfile(test_webhook=README_EXAMPLE)
-    result = pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", "-W", "error", "-q",
-        "-o", "asyncio_default_fixture_loop_scope=function",
-    )  # fmt: skip
-    result.assert_outcomes(passed=1)
+    run_example(pytester, README_EXAMPLE).assert_outcomes(passed=1)
 
 
 def test_readme_shows_the_blocking_example() -> None:
     """The README's blocking-client section shows exactly the tested example."""
-    section = README.read_text().split("## Blocking code", 1)[1].split("\n## ", 1)[0]
-    assert README_EXAMPLE in re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert README_EXAMPLE in python_blocks("Blocking code")

@@ -22,7 +22,7 @@ from shopsocially_async import errors
 from shopsocially_async.sync import SyncShopSociallyClient, SyncUsageError
 from shopsocially_async.testing import FakeShopSocially
 
-from .conftest import loop_threads
+from .conftest import in_process, loop_threads
 
 SUCCESS = {"success": True, "data": []}
 
@@ -48,10 +48,7 @@ async def test_blocking_calls_inside_a_running_event_loop_are_refused(
 async def test_async_code_may_make_and_close_a_blocking_client(shop: FakeShopSocially) -> None:
     """An async app's startup and shutdown may make and close the client its worker threads
     use: neither waits on the API."""
-    client = SyncShopSociallyClient(
-        shop.partner_id, shop.api_key, base_url=shop.base_url_for_asgi,
-        transport=shop.asgi_transport(),
-    )  # fmt: skip
+    client = in_process(shop)
     copy = client.with_options(max_retries=0)
     assert await anyio.to_thread.run_sync(copy.activities.get, "signup")
     copy.close()
@@ -92,10 +89,7 @@ def test_a_call_from_the_clients_own_loop_thread_is_refused() -> None:
 def test_an_unclosed_client_warns_and_stops_its_thread(shop: FakeShopSocially) -> None:
     """A client dropped without ``close()`` raises ``ResourceWarning`` and ends its thread."""
     threads = len(loop_threads())
-    client = SyncShopSociallyClient(
-        shop.partner_id, shop.api_key, base_url=shop.base_url_for_asgi,
-        transport=shop.asgi_transport(),
-    )  # fmt: skip
+    client = in_process(shop)
     assert client.activities.list()
     assert len(loop_threads()) == threads + 1
     with pytest.warns(ResourceWarning, match="unclosed SyncShopSociallyClient"):
@@ -194,10 +188,7 @@ def test_a_forked_child_is_refused_instead_of_hanging() -> None:
 def test_a_closed_client_closes_again_anywhere(shop: FakeShopSocially) -> None:
     """``close()`` on a closed client is a no-op even inside an event loop, where calls are
     still refused as misuse; elsewhere they raise ``ClientClosedError``."""
-    with SyncShopSociallyClient(
-        shop.partner_id, shop.api_key, base_url=shop.base_url_for_asgi,
-        transport=shop.asgi_transport(),
-    ) as client:  # fmt: skip
+    with in_process(shop) as client:
         pass
 
     async def inside_a_loop() -> None:

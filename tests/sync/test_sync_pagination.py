@@ -14,7 +14,7 @@ from shopsocially_async import errors
 from shopsocially_async.sync import SyncShopSociallyClient, SyncUsageError
 from shopsocially_async.testing import FakeShopSocially, Fault
 
-from .conftest import NO_WAITING
+from .conftest import in_process
 
 ROUTE = "GET /transactions"
 WINDOW = {"from_date": date(2000, 1, 1), "to_date": date(2100, 1, 1)}
@@ -28,9 +28,11 @@ class SlowCountingTransport(httpx.AsyncBaseTransport):
         self._delay = delay
         self.in_flight = 0
         self.cancelled = 0
+        self.idle = threading.Event()  # set whenever nothing is in flight
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.in_flight += 1
+        self.idle.clear()
         try:
             await anyio.sleep(self._delay)
             return await self._inner.handle_async_request(request)
@@ -39,6 +41,8 @@ class SlowCountingTransport(httpx.AsyncBaseTransport):
             raise
         finally:
             self.in_flight -= 1
+            if not self.in_flight:
+                self.idle.set()
 
 
 @pytest.fixture
@@ -53,9 +57,7 @@ def slow(
 ) -> Iterator[tuple[SyncShopSociallyClient, SlowCountingTransport]]:
     """A client whose every request takes a fifth of a second, and its counting transport."""
     transport = SlowCountingTransport(seeded, delay=0.2)
-    with SyncShopSociallyClient(
-        seeded.partner_id, seeded.api_key, base_url=seeded.base_url_for_asgi, transport=transport
-    ) as client:
+    with in_process(seeded, transport=transport) as client:
         yield client, transport
 
 
@@ -184,13 +186,7 @@ def test_one_iterator_cannot_be_advanced_by_two_threads_at_once(
 def test_close_stops_open_iterators(seeded: FakeShopSocially) -> None:
     """Closing the client cancels an iterator left open; asking it for another page then
     raises ``ClientClosedError``."""
-    client = SyncShopSociallyClient(
-        seeded.partner_id,
-        seeded.api_key,
-        base_url=seeded.base_url_for_asgi,
-        transport=seeded.asgi_transport(),
-        retry_policy=NO_WAITING,
-    )
+    client = in_process(seeded)
     pages = client.transactions.list(**WINDOW).pages()
     next(pages)
     client.close()
@@ -208,7 +204,5 @@ async def test_an_iterator_dropped_inside_async_code_is_stopped_without_waiting(
     items = iter(client.transactions.list(**WINDOW, prefetch=4))
     await anyio.to_thread.run_sync(next, items)
     del items
-    with anyio.fail_after(10):
-        while transport.in_flight:
-            await anyio.sleep(0.01)
+    assert await anyio.to_thread.run_sync(transport.idle.wait, 10)
     assert transport.cancelled >= 1

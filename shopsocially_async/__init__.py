@@ -1,11 +1,12 @@
 """Async client for the ShopSocially (Zinrelo) Loyalty API.
 
 >>> from shopsocially_async import ShopSociallyClient, bulk, errors
+>>> from shopsocially_async.sync import SyncShopSociallyClient  # for blocking code
 """
 
 from __future__ import annotations
 
-from . import bulk, engines, errors, models, ratelimit, resources
+from . import bulk, engines, errors, models, ratelimit, resources, sync
 from ._client import AuthHeaders, ShopSociallyClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -115,4 +116,5 @@ __all__ = [
     "parse_retry_after",
     "ratelimit",
     "resources",
+    "sync",
 ]

@@ -6,25 +6,22 @@ while the README carries that section, its code block must be exactly this file.
 
 from __future__ import annotations
 
-import re
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
+from ..readme import INNER_ARGS, python_blocks, run_example
+
 pytest_plugins = ["pytester"]
 
 HERE = Path(__file__).parent
-README = HERE.parents[1] / "README.md"
 EXAMPLE = (HERE / "readme_example.py").read_text()
-SECTION = "## Testing your integration"
-# Strict inside the inner runs too: warnings are errors, and only loopback sockets are used.
-ARGS = ("-p", "no:cacheprovider", "-W", "error", "-q")
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """Run pytest in ``pytester``'s directory with the strict options."""
-    return pytester.runpytest_inprocess(*ARGS, *args)
+    return pytester.runpytest_inprocess(*INNER_ARGS, *args)
 
 
 def test_the_plugin_is_registered_through_the_entry_point() -> None:
@@ -35,19 +32,14 @@ def test_the_plugin_is_registered_through_the_entry_point() -> None:
 
 def test_readme_example_passes_under_asyncio_and_trio(pytester: pytest.Pytester) -> None:
     """The README's example test file, copied as is, passes under both event loops."""
-    pytester.makepyfile(test_loyalty=EXAMPLE)
-    result = run(pytester, "-vv")
+    result = run_example(pytester, EXAMPLE, "-vv")
     result.assert_outcomes(passed=8)
     result.stdout.fnmatch_lines(["*test_a_dropped_connection_is_retried_safely?trio? PASSED*"])
 
 
 def test_readme_section_is_the_example() -> None:
     """The README's "Testing your integration" section shows exactly the tested example."""
-    text = README.read_text()
-    assert SECTION in text
-    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert EXAMPLE in blocks
+    assert EXAMPLE in python_blocks("Testing your integration")
 
 
 def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
@@ -60,6 +52,7 @@ def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
         "shopsocially_client",
         "shopsocially_server",
         "shopsocially_socket_client",
+        "shopsocially_sync_client",
     ):
         result.stdout.fnmatch_lines([f"{name}*"])
 

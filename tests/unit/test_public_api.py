@@ -12,7 +12,7 @@ import types
 import pytest
 
 import shopsocially_async
-from shopsocially_async import bulk, errors, models
+from shopsocially_async import bulk, errors, models, sync
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -44,7 +44,7 @@ def public_names(module: types.ModuleType) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+    "module", [shopsocially_async, errors, models, bulk, sync], ids=lambda m: m.__name__
 )
 def test_all_is_sorted(module: types.ModuleType) -> None:
     """``__all__`` is kept in ruff's isort-style order, without duplicates."""
@@ -53,7 +53,7 @@ def test_all_is_sorted(module: types.ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+    "module", [shopsocially_async, errors, models, bulk, sync], ids=lambda m: m.__name__
 )
 def test_all_is_complete(module: types.ModuleType) -> None:
     """Every public name in the module's namespace is exported, and every export exists."""

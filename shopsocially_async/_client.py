@@ -26,6 +26,7 @@ from ._protocol import (
 from ._retry import call_with_retries
 from ._transport import send_direct, send_once, to_response
 from .errors import ClientClosedError, ConfigurationError
+from .ratelimit import RateLimiter, check_rate_limiter, paced
 from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
 
 if TYPE_CHECKING:
@@ -95,7 +96,9 @@ class ShopSociallyClient:
     HTTP; a borrowed ``http_client`` is not closed by :meth:`aclose`. ``transport="aiohttp"``
     sends through aiohttp (the ``aiohttp`` extra; asyncio only): several times less CPU per
     request, with the same timeouts, errors and retries. ``max_connections`` sizes the pool
-    (keep it at least your concurrency).
+    (keep it at least your concurrency). ``rate_limiter`` (a
+    :class:`~shopsocially_async.ratelimit.RateLimiter`) paces every attempt, retries and
+    pages included, and hears of every 429; ``with_options()`` copies share it.
     """
 
     points: Points
@@ -119,7 +122,9 @@ class ShopSociallyClient:
         transport: httpx.AsyncBaseTransport | TransportName | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
+        limiter = check_rate_limiter(rate_limiter)
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass either transport or http_client, not both")
         config = resolve_config(
@@ -138,12 +143,19 @@ class ShopSociallyClient:
             pool = _SharedPool(http, owned=True, direct=direct, size=size)
         else:
             pool = _SharedPool(http_client, owned=False)
-        self._setup(config, pool, auth)
+        self._setup(config, pool, auth, limiter)
 
-    def _setup(self, config: ClientConfig, pool: _SharedPool, auth: httpx.Auth | None) -> None:
+    def _setup(
+        self,
+        config: ClientConfig,
+        pool: _SharedPool,
+        auth: httpx.Auth | None,
+        rate_limiter: RateLimiter | None,
+    ) -> None:
         self._config = config
         self._pool = pool
         self._auth = auth
+        self._rate_limiter = rate_limiter
         self._closed = False
         self.points = Points(self)
         self.returns = Returns(self)
@@ -161,6 +173,11 @@ class ShopSociallyClient:
         """The connection pool's size; None when your own ``http_client`` or ``transport``
         object decides it."""
         return self._pool.size
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """What paces this client's requests (shared with its ``with_options()`` copies)."""
+        return self._rate_limiter
 
     @property
     def max_retries(self) -> int:
@@ -199,7 +216,7 @@ class ShopSociallyClient:
             timeout=self._config.timeout if timeout is None else to_timeout(timeout),
         )
         copy = object.__new__(ShopSociallyClient)
-        copy._setup(config, self._pool.borrow(), self._auth)
+        copy._setup(config, self._pool.borrow(), self._auth, self._rate_limiter)
         return copy
 
     async def aclose(self) -> None:
@@ -238,7 +255,7 @@ class ShopSociallyClient:
             return decode(data)
 
         return await call_with_retries(
-            attempt,
+            paced(self._rate_limiter, call.route, attempt),
             policy=self._config.retry,
             safety=call.safety,
             is_write=call.is_write,
@@ -280,7 +297,7 @@ class ShopSociallyClient:
             return decode(data)
 
         return await call_with_retries(
-            attempt,
+            paced(self._rate_limiter, call.route, attempt),
             policy=config.retry,
             safety=call.safety,
             is_write=call.is_write,

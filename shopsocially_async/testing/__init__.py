@@ -11,7 +11,8 @@ It is a separate program that speaks HTTP (it never imports the client)::
     fake.inject(Fault("rate_limit", route="POST /award", every_nth=3, retry_after=1))
 
 Modules: ``_state`` (the rules), ``_records`` (records and their JSON), ``_routes`` (endpoints),
-``_app`` (ASGI), ``_faults`` (fault injection), ``_seed`` (seed data), ``_server`` (uvicorn).
+``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic`` (the account rate limit and the
+arrival log), ``_seed`` (seed data), ``_server`` (uvicorn).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ._errors import FakeApiError
 from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
+from ._traffic import busiest_window
 
 __all__ = [
     "Activity",
@@ -31,4 +33,5 @@ __all__ = [
     "Member",
     "Redemption",
     "Transaction",
+    "busiest_window",
 ]

@@ -12,7 +12,8 @@ It is a separate program that speaks HTTP (it never imports the client)::
 
 Modules: ``_state`` (the rules), ``_records`` (records and their JSON), ``_routes`` (endpoints),
 ``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic`` (the account rate limit and the
-arrival log), ``_seed`` (seed data), ``_server`` (uvicorn).
+arrival log), ``_seed`` (seed data), ``_server`` (uvicorn), ``_redis`` (a throwaway
+redis-server for the shared rate limiter).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ._errors import FakeApiError
 from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
+from ._redis import RedisServer
 from ._traffic import busiest_window
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "FaultKind",
     "Member",
     "Redemption",
+    "RedisServer",
     "Transaction",
     "busiest_window",
 ]

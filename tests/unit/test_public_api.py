@@ -13,6 +13,7 @@ import pytest
 
 import shopsocially_async
 from shopsocially_async import bulk, errors, models
+from shopsocially_async import distributed as distributed_
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -25,7 +26,7 @@ def isort_key(name: str) -> tuple[int, str]:
 
 
 #: Public, but with their own extras or purpose, so never imported by ``import shopsocially_async``.
-OPTIONAL_SUBMODULES = {"cli", "testing"}
+OPTIONAL_SUBMODULES = {"cli", "distributed", "testing"}
 
 #: Imported for the module's own use, never part of the API.
 NOT_EXPORTS = {"TYPE_CHECKING"}
@@ -44,7 +45,7 @@ def public_names(module: types.ModuleType) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+    "module", [shopsocially_async, errors, models, bulk, distributed_], ids=lambda m: m.__name__
 )
 def test_all_is_sorted(module: types.ModuleType) -> None:
     """``__all__`` is kept in ruff's isort-style order, without duplicates."""
@@ -53,7 +54,7 @@ def test_all_is_sorted(module: types.ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk], ids=lambda m: m.__name__
+    "module", [shopsocially_async, errors, models, bulk, distributed_], ids=lambda m: m.__name__
 )
 def test_all_is_complete(module: types.ModuleType) -> None:
     """Every public name in the module's namespace is exported, and every export exists."""

@@ -6,6 +6,7 @@ import math
 
 import anyio
 import pytest
+from anyio.abc import TaskGroup
 
 from shopsocially_async import InvalidArgumentError
 from shopsocially_async.ratelimit import (
@@ -28,6 +29,15 @@ async def pass_through(limiter: LocalRateLimiter, time: VirtualTime, name: str) 
     """Acquire, then note when this task got through."""
     await limiter.acquire(ROUTE)
     time.passed.append((name, time.now))
+
+
+async def queue_up(
+    tasks: TaskGroup, limiter: LocalRateLimiter, time: VirtualTime, *names: str
+) -> None:
+    """Start one ``pass_through`` task per name, each waiting in line before the next starts."""
+    for name in names:
+        tasks.start_soon(pass_through, limiter, time, name)
+        await time.settle()
 
 
 def test_schedule_spaces_calls_by_one_over_rate() -> None:
@@ -82,9 +92,7 @@ async def test_waiters_pass_first_come_first_served_on_the_schedule() -> None:
     time = VirtualTime()
     limiter = limiter_on(time, rate=4)
     async with anyio.create_task_group() as tasks:
-        for name in "abcde":
-            tasks.start_soon(pass_through, limiter, time, name)
-            await time.settle()
+        await queue_up(tasks, limiter, time, *"abcde")
         await time.advance_to(2.0)
     assert time.passed == [("a", 0.0), ("b", 0.25), ("c", 0.5), ("d", 0.75), ("e", 1.0)]
 
@@ -109,9 +117,7 @@ async def test_a_429_holds_everyone_back_and_the_schedule_restarts_without_a_bur
     limiter = limiter_on(time, rate=10, burst=3)
     await limiter.rate_limited(ROUTE, 2.0)
     async with anyio.create_task_group() as tasks:
-        for name in "abc":
-            tasks.start_soon(pass_through, limiter, time, name)
-            await time.settle()
+        await queue_up(tasks, limiter, time, *"abc")
         await time.advance_to(5.0)
     assert time.passed == [("a", 2.0), ("b", pytest.approx(2.1)), ("c", pytest.approx(2.2))]
 
@@ -123,9 +129,7 @@ async def test_a_429_while_waiting_sends_the_sleeper_past_the_cooldown() -> None
     time = VirtualTime()
     limiter = limiter_on(time, rate=10)
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(pass_through, limiter, time, "first")
-        await time.settle()
-        tasks.start_soon(pass_through, limiter, time, "sleeper")  # booked for t=0.1
+        await queue_up(tasks, limiter, time, "first", "sleeper")  # the sleeper books t=0.1
         await time.advance_to(0.05)
         await limiter.rate_limited(ROUTE, 1.0)  # cooldown until 1.05
         await time.advance_to(3.0)
@@ -179,11 +183,7 @@ async def test_a_cancelled_waiter_gives_its_slot_back() -> None:
     time = VirtualTime()
     limiter = limiter_on(time, rate=10)
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(pass_through, limiter, time, "first")
-        await time.settle()
-        doomed = anyio.CancelScope()
-        tasks.start_soon(_acquire_in, limiter, doomed)  # booked for t=0.1
-        await time.advance_to(0.05)
+        doomed = await first_then_a_sleeper(tasks, limiter, time)
         doomed.cancel()
         await time.settle()
         tasks.start_soon(pass_through, limiter, time, "after")
@@ -198,10 +198,7 @@ async def test_a_waiter_cancelled_in_the_queue_books_nothing() -> None:
     time = VirtualTime()
     limiter = limiter_on(time, rate=10)
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(pass_through, limiter, time, "first")
-        await time.settle()
-        tasks.start_soon(pass_through, limiter, time, "sleeper")  # booked for t=0.1
-        await time.settle()
+        await queue_up(tasks, limiter, time, "first", "sleeper")  # the sleeper books t=0.1
         doomed = anyio.CancelScope()
         tasks.start_soon(_acquire_in, limiter, doomed)  # queued, nothing booked
         await time.settle()
@@ -218,17 +215,25 @@ async def test_cancellation_during_a_cooldown_keeps_the_cooldown() -> None:
     time = VirtualTime()
     limiter = limiter_on(time, rate=10)
     async with anyio.create_task_group() as tasks:
-        tasks.start_soon(pass_through, limiter, time, "first")
-        await time.settle()
-        doomed = anyio.CancelScope()
-        tasks.start_soon(_acquire_in, limiter, doomed)  # booked for t=0.1
-        await time.advance_to(0.05)
+        doomed = await first_then_a_sleeper(tasks, limiter, time)
         await limiter.rate_limited(ROUTE, 2.0)  # until 2.05
         doomed.cancel()
         await time.settle()
         tasks.start_soon(pass_through, limiter, time, "after")
         await time.advance_to(5.0)
     assert time.passed == [("first", 0.0), ("after", pytest.approx(2.05))]
+
+
+async def first_then_a_sleeper(
+    tasks: TaskGroup, limiter: LocalRateLimiter, time: VirtualTime
+) -> anyio.CancelScope:
+    """At t=0 "first" passes and a second waiter books t=0.1; at t=0.05 (returned) that
+    waiter sleeps inside the scope returned, for the test to cancel."""
+    await queue_up(tasks, limiter, time, "first")
+    doomed = anyio.CancelScope()
+    tasks.start_soon(_acquire_in, limiter, doomed)
+    await time.advance_to(0.05)
+    return doomed
 
 
 async def _acquire_in(limiter: LocalRateLimiter, scope: anyio.CancelScope) -> None:

@@ -162,6 +162,22 @@ async def test_a_sleeping_worker_rechecks_the_cooldown_before_sending(redis_url:
     assert passed_at[0] >= limited_at + 500_000
 
 
+async def test_a_waiter_cancelled_while_sleeping_leaves_the_limiter_usable(
+    redis_url: str,
+) -> None:
+    """Cancelled mid-sleep, a waiter lets the next one in (nothing stays locked); its slot
+    stays booked, a gap in the schedule rather than a burst."""
+    async with limiter_at(redis_url, rate=4, headroom=1.0) as limiter:
+        await limiter.acquire(AWARD)
+        with anyio.move_on_after(0.05) as waited:
+            await limiter.acquire(AWARD)  # books now + 0.25 s, cancelled while asleep
+        booking = await limiter.reserve(AWARD)
+        with anyio.fail_after(5):
+            await limiter.acquire(AWARD)
+    assert waited.cancelled_caught
+    assert 0.4 < booking.wait <= 0.5  # after the cancelled one's slot, not in it
+
+
 async def test_categories_keep_schedules_of_their_own(redis_url: str) -> None:
     """A write and a read at once both go now; writes are spaced by their own rate."""
     async with limiter_at(

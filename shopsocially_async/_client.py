@@ -39,10 +39,9 @@ from .errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
-    RateLimitError,
     ResponseValidationError,
 )
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimiter, check_rate_limiter, paced
 from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
 
 __all__ = ["AuthHeaders", "ShopSociallyClient"]
@@ -142,9 +141,8 @@ class ShopSociallyClient:
                 "auth must be a function returning headers or an httpx.Auth, "
                 f"got {type(auth).__name__}"
             )
-        self._setup(
-            config, engine, owns_engine=True, auth=header_auth, limiter=_check_limiter(rate_limiter)
-        )
+        limiter = check_rate_limiter(rate_limiter)
+        self._setup(config, engine, owns_engine=True, auth=header_auth, limiter=limiter)
 
     def _setup(
         self,
@@ -269,7 +267,7 @@ class ShopSociallyClient:
             return decode(data)
 
         return await call_with_retries(
-            attempt,
+            paced(self._limiter, call.route, attempt),
             policy=self._config.retry,
             safety=call.safety,
             is_write=call.is_write,
@@ -278,9 +276,7 @@ class ShopSociallyClient:
         )
 
     async def _attempt(self, request: Request, number: int, ends_at: float | None) -> Any:
-        """One attempt: pace, authorize, send within the time left, decode the envelope."""
-        if self._limiter is not None:
-            await self._limiter.acquire(request.route)
+        """One attempt: authorize, send within the time left, decode the envelope."""
         if self._auth is not None:
             request = await self._authorized(request)
         started = time.perf_counter()
@@ -298,12 +294,7 @@ class ShopSociallyClient:
             self._log(request, "unreadable body", started, number)
             raise _body_error(exc, request) from None
         self._log(request, response.status, started, number)
-        try:
-            return decode_envelope(response.status, response.headers, response.body, request)
-        except RateLimitError as exc:
-            if self._limiter is not None and exc.status_code == 429:
-                await self._limiter.rate_limited(request.route, exc.retry_after)
-            raise
+        return decode_envelope(response.status, response.headers, response.body, request)
 
     def _timeouts(self, ends_at: float | None) -> Timeouts:
         """This attempt's limits: the configured ones, cut to what the deadline leaves."""
@@ -370,12 +361,3 @@ def _check_pool_size(max_connections: object) -> int:
     if max_connections < 1:
         raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
     return max_connections
-
-
-def _check_limiter(limiter: object) -> RateLimiter | None:
-    if limiter is not None and not isinstance(limiter, RateLimiter):
-        raise ConfigurationError(
-            "rate_limiter must implement shopsocially_async.ratelimit.RateLimiter "
-            f"(async acquire(route) and rate_limited(route, retry_after)), got {limiter!r}"
-        )
-    return limiter

@@ -23,6 +23,9 @@ Keep the client's ``max_connections`` at least the ``concurrency`` (the default 
 
 from __future__ import annotations
 
+# RateLimiter: the process-local limiter ``rate=`` builds, under the name it had before it
+# became ratelimit.LocalRateLimiter (``rate=`` also takes any ratelimit.RateLimiter).
+from ..ratelimit import LocalRateLimiter as RateLimiter
 from ._counters import RunCounters
 from ._export import (
     Checkpoint,
@@ -32,7 +35,6 @@ from ._export import (
     export_users,
 )
 from ._inputs import AwardInput, DeductInput, RedeemInput, ReturnInput
-from ._limiter import RateLimiter
 from ._writes import (
     DEFAULT_CONCURRENCY,
     BulkResult,

@@ -37,6 +37,7 @@ from .._client import ShopSociallyClient
 from .._config import RetryEvent
 from ..errors import DuplicateOrderError, InvalidArgumentError, ShopSociallyError
 from ..models import Transaction
+from ..ratelimit import UNROUTED, LocalRateLimiter, RateLimiter
 from ._counters import RunCounters
 from ._inputs import (
     AwardInput,
@@ -47,7 +48,6 @@ from ._inputs import (
     as_kwargs,
     coerce_input,
 )
-from ._limiter import RateLimiter
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -144,7 +144,10 @@ async def run_many(
     buffer: int | None = None,
 ) -> AsyncIterator[BulkRun[I, R]]:
     """Call ``operation`` on every input, at most ``concurrency`` at once and, with ``rate``,
-    at most that many calls started per second. Yields a :class:`BulkRun` to iterate.
+    at most that many calls started per second (or paced by ``rate``, a
+    :class:`~shopsocially_async.ratelimit.RateLimiter`). Yields a :class:`BulkRun` to iterate.
+    ``rate`` paces call starts only; a client's ``rate_limiter=`` also paces its retries
+    and pages, and is the one to share across workers (do not pass it here too).
 
     A :class:`~shopsocially_async.errors.ShopSociallyError` becomes a failed result; any
     other exception is a bug and stops the batch. Leaving the block before the results are
@@ -153,7 +156,7 @@ async def run_many(
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
-    limiter = RateLimiter(rate) if isinstance(rate, (int, float)) else rate
+    limiter = _limiter(rate)
     counters = RunCounters() if counters is None else counters
     send, receive = anyio.create_memory_object_stream[BulkResult[I, R]](
         concurrency if buffer is None else buffer
@@ -176,6 +179,17 @@ async def run_many(
         raise body_error
     if feeder.input_error is not None:
         raise feeder.input_error
+
+
+def _limiter(rate: float | RateLimiter | None) -> RateLimiter | None:
+    """What ``rate=`` paces the calls with: a number builds a process-local limiter."""
+    if rate is None or isinstance(rate, RateLimiter):
+        return rate
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+        return LocalRateLimiter(rate)
+    raise InvalidArgumentError(
+        f"rate must be calls per second or a RateLimiter, got {type(rate).__name__}"
+    )
 
 
 class _Feeder(Generic[I, R]):
@@ -227,7 +241,7 @@ class _Feeder(Generic[I, R]):
             self._exhausted = True
             return None
         if self._limiter is not None:  # an input once taken is always called and reported
-            await self._limiter.acquire()
+            await self._limiter.acquire(UNROUTED)
         index, self._next_index = self._next_index, self._next_index + 1
         return index, item
 

@@ -234,11 +234,15 @@ def serve(
     members: Annotated[int, typer.Option(min=0, help="Members to seed")] = 1000,
     transactions: Annotated[int, typer.Option(min=0, help="History to seed")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    rate_limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Account limit in requests/s (429 RATE_LIMIT_EXCEEDED beyond)"),
+    ] = None,
 ) -> None:
     """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
     from .demo import serve_forever
 
-    serve_forever(host, port, members, transactions, seed)
+    serve_forever(host, port, members, transactions, seed, rate_limit=rate_limit)
 
 
 @app.command()

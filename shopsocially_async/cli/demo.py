@@ -284,9 +284,12 @@ def _print_summary(
     )
 
 
-def serve_forever(host: str, port: int, members: int, transactions: int, seed: int) -> None:
-    """``serve``: seed, print how to connect, then serve in the foreground until Ctrl-C."""
-    fake = FakeShopSocially(rng_seed=seed).seed(
+def serve_forever(
+    host: str, port: int, members: int, transactions: int, seed: int, *, rate_limit: int | None
+) -> None:
+    """``serve``: seed, print how to connect, then serve in the foreground until Ctrl-C; with
+    a rate limit, say how the traffic compared with it at the end."""
+    fake = FakeShopSocially(rng_seed=seed, rate_limit=rate_limit).seed(
         members=members, transactions=transactions, rng_seed=seed
     )
     base_url = f"http://{host}:{port}/v2/loyalty"
@@ -300,6 +303,17 @@ def serve_forever(host: str, port: int, members: int, transactions: int, seed: i
         f"{base_url}/activities",
         markup=False,
     )
+    if rate_limit is not None:
+        console.print(
+            f"Account rate limit: {rate_limit} requests/s (beyond it: 429 RATE_LIMIT_EXCEEDED)",
+            markup=False,
+        )
     console.print("Ctrl-C stops it.", markup=False)
     with contextlib.suppress(KeyboardInterrupt):
         fake.run_forever(host=host, port=port, log_level="warning")
+    if rate_limit is not None:
+        console.print(
+            f"{len(fake.arrivals)} requests, {len(fake.throttled)} answered 429; the busiest "
+            f"1-second window held {fake.busiest_window()} (limit {rate_limit})",
+            markup=False,
+        )

@@ -121,7 +121,8 @@ def _httpx_engine(
     client = httpx.AsyncClient(transport=transport, limits=limits, follow_redirects=False)
     # A transport object of the caller's (mock, ASGI, ...) has its own limits, if any.
     size = max_connections if transport is None else None
-    return HttpxEngine(client, owned=True, max_connections=size, auth=auth)
+    pooled = transport is None or isinstance(transport, httpx.AsyncHTTPTransport)
+    return HttpxEngine(client, owned=True, max_connections=size, auth=auth, pooled=pooled)
 
 
 def _aiohttp_engine(max_connections: int, keepalive_expiry: float) -> Engine:

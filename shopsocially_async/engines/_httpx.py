@@ -13,9 +13,12 @@ runs in a background task of its own, and the caller only waits for it. When the
 waiting, the exchange is stopped at a point where httpcore cleans up after itself: at once if
 it has already reached a connection (a ``trace`` event, httpcore's documented extension, was
 seen), otherwise at its first trace event, from inside the trace callback, before any byte of
-the request is written. A transport that emits no trace events (a mock, an ASGI app) simply
-finishes in the background. On a pool we own, :meth:`HttpxEngine.aclose` stops everything at
-once: the pool is being closed anyway.
+the request is written. This applies where httpcore's pool may be underneath: the default
+transport, an ``httpx.AsyncHTTPTransport`` of the caller's, and a borrowed ``http_client``
+(whose transport we cannot see; if it emits no trace events, an abandoned exchange finishes
+in the background). Any other transport object (a mock, an ASGI app) is awaited directly. On
+a pool we own, :meth:`HttpxEngine.aclose` stops everything at once: the pool is being closed
+anyway.
 
 The engine's slots (see :mod:`._base`) keep requests on a pool we own from ever queueing
 inside httpcore, so an exchange reaches its connection, and its first trace event, at once;
@@ -137,15 +140,24 @@ class HttpxEngine(BaseEngine):
         owned: bool,
         max_connections: int | None,
         auth: httpx.Auth | None = None,
+        pooled: bool = True,
     ) -> None:
         super().__init__(max_connections=max_connections)
         self._client = client
         self._owned = owned
         self._auth: Any = auth if auth is not None else httpx.USE_CLIENT_DEFAULT
+        #: Whether the transport may be httpcore's pool (the default one, or a borrowed
+        #: client's, which we cannot see): then exchanges run in the background. A mock, an
+        #: ASGI app or another transport object of the caller's is simply awaited, so a
+        #: cancellation reaches it as usual.
+        self._pooled = pooled
 
     async def _exchange(
         self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
     ) -> Response:
+        if not self._pooled:
+            progress.sent = True  # no trace events to say otherwise
+            return await self._round_trip(_to_httpx(request, timeouts), max_body_bytes, progress)
         exchange = _Exchange(self, _to_httpx(request, timeouts), max_body_bytes, progress)
         try:
             return await exchange.result()

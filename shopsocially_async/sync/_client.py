@@ -9,9 +9,8 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-import httpx
-
 from .._client import ShopSociallyClient
+from .._config import Timeout
 from ..resources import Activities, Points, Redemptions, Returns, Transactions, Users
 from ._loop import EventLoopThread
 from ._mirror import Blocking, Paging, SyncResource, arguments_of, arguments_of_method
@@ -147,8 +146,16 @@ class SyncShopSociallyClient:
         return self._client.max_retries
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> Timeout:
         return self._client.timeout
+
+    @property
+    def deadline(self) -> float | None:
+        return self._client.deadline
+
+    @property
+    def engine(self) -> str:
+        return self._client.engine
 
     @property
     def is_closed(self) -> bool:

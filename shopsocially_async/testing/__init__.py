@@ -13,8 +13,9 @@ It is a separate program that speaks HTTP (it never imports the client)::
 
 Modules: ``_state`` (the rules), ``_orders`` (orders, their lines, returns), ``_records`` (the
 records), ``_views`` (what each endpoint answers), ``_errors`` (every error code and its
-status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_seed``
-(seed data), ``_server`` (uvicorn).
+status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic``
+(the account rate limit and the arrival log), ``_seed`` (seed data), ``_server`` (uvicorn),
+``_redis`` (a throwaway redis-server for the shared rate limiter).
 
 Fidelity. Each endpoint answers with exactly the fields of its example response in the
 reference (``api-docs/000``, ``001``, ``002``), in the JSON types and timestamp formats the
@@ -61,6 +62,8 @@ from ._errors import FakeApiError
 from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
+from ._redis import RedisServer
+from ._traffic import busiest_window
 
 __all__ = [
     "Activity",
@@ -71,5 +74,7 @@ __all__ = [
     "FaultKind",
     "Member",
     "Redemption",
+    "RedisServer",
     "Transaction",
+    "busiest_window",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -26,6 +27,7 @@ from ._faults import Decision, FakeStats, Fault, FaultPlan
 from ._records import Activity, Member, Redemption, Transaction
 from ._routes import LABELS, Outcome, Route
 from ._state import LoyaltyState
+from ._traffic import Traffic, busiest_window
 
 R = TypeVar("R", Member, Activity, Transaction)
 
@@ -57,6 +59,11 @@ class FakeShopSocially:
 
     ``clock`` (a callable returning an aware UTC datetime) replaces the wall clock, for tests
     of award frequency windows and date filters. ``latency`` delays every request (seconds).
+
+    ``rate_limit`` (requests per second, account-wide) answers requests beyond it with 429
+    ``RATE_LIMIT_EXCEEDED`` and ``Retry-After`` (a sliding 1-second window; see ``_traffic``).
+    Every request to a route is logged with its arrival time on ``monotonic`` (default
+    ``time.monotonic``): :attr:`arrivals`, :attr:`throttled` and :meth:`busiest_window`.
     """
 
     #: The base URL to pair with :meth:`asgi_transport` (the transport ignores the host). https,
@@ -71,6 +78,8 @@ class FakeShopSocially:
         *,
         clock: Callable[[], datetime] | None = None,
         latency: float = 0.0,
+        rate_limit: int | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._partner_id = partner_id
         self._api_key = api_key
@@ -79,6 +88,7 @@ class FakeShopSocially:
         self._state = LoyaltyState(partner_id, self.now, id_seed=rng_seed)
         self._plan = FaultPlan(random.Random(rng_seed))
         self._stats = FakeStats()
+        self._traffic = Traffic(rate_limit, monotonic)
         self.latency = latency
         self.app = FakeApp(self)
 
@@ -155,17 +165,50 @@ class FakeShopSocially:
             return self._stats.copy()
 
     def reset_stats(self) -> None:
-        """Start the counters afresh."""
+        """Start the counters and the arrival log afresh."""
         with self._lock:
             self._stats = FakeStats()
+            self._traffic.clear_logs()
+
+    # -- the account rate limit and the arrival log ------------------------------------------
+    @property
+    def rate_limit(self) -> int | None:
+        """Requests per second the account may send (None: unlimited)."""
+        return self._traffic.rate_limit
+
+    @property
+    def arrivals(self) -> list[float]:
+        """When each request to a route arrived (``monotonic`` seconds), in arrival order."""
+        with self._lock:
+            return self._traffic.arrivals.tolist()
+
+    @property
+    def throttled(self) -> list[float]:
+        """When each request answered 429 arrived (the account limit or a ``rate_limit`` fault)."""
+        with self._lock:
+            return self._traffic.throttled.tolist()
+
+    def busiest_window(self, seconds: float = 1.0) -> int:
+        """The most requests that arrived within any ``seconds``-long window (429s included)."""
+        return busiest_window(self.arrivals, seconds)
 
     def admit(self, route: str | None) -> Decision:
-        """Count a request and decide its faults (called by the app)."""
+        """Count a request, apply the account limit and decide its faults (called by the app)."""
         with self._lock:
             self._stats.requests[route or UNMATCHED] += 1
-            decision = Decision() if route is None else self._plan.decide(route)
+            decision = Decision() if route is None else self._decide(route)
             self._stats.faults.update(decision.fired)
         return attrs.evolve(decision, delay=decision.delay + self.latency)
+
+    def _decide(self, route: str) -> Decision:
+        retry_after = self._traffic.arrive()
+        if retry_after is None:
+            decision = self._plan.decide(route)
+        else:  # refused at the gateway: the injected faults neither fire nor count
+            decision = Decision(fault=Fault("rate_limit", retry_after=retry_after))
+        if decision.kind == "rate_limit":
+            self._traffic.answered_429()
+        return decision
 
     def execute(
         self, route: Route, path: Mapping[str, str], params: Mapping[str, object], op_id: str | None

@@ -1,10 +1,14 @@
-"""The rate limiter's schedule, checked on a fake clock: no wall-clock timing."""
+"""``rate=`` on bulk runs: paced by a limiter, checked on a fake clock (no wall-clock timing).
+
+The limiter itself is tested in tests/ratelimit/test_local.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from shopsocially_async import bulk
+from shopsocially_async import InvalidArgumentError, bulk
+from shopsocially_async.ratelimit import UNROUTED, LocalRateLimiter
 
 
 class FakeTime:
@@ -22,36 +26,28 @@ class FakeTime:
         self.now += seconds
 
 
-def test_schedule_spaces_calls_by_one_over_rate() -> None:
-    """Calls arriving together are booked 1/rate apart."""
-    limiter = bulk.RateLimiter(rate=4)
-    assert [limiter.reserve(now=10.0) for _ in range(5)] == [0.0, 0.25, 0.5, 0.75, 1.0]
+class SpyLimiter:
+    """A RateLimiter that lets everything through and records what it was asked."""
 
+    def __init__(self) -> None:
+        self.acquired: list[str] = []
 
-def test_burst_lets_the_first_calls_through_at_once() -> None:
-    """With burst=3 the first three calls wait nothing, then the rate applies."""
-    limiter = bulk.RateLimiter(rate=10, burst=3)
-    delays = [limiter.reserve(now=0.0) for _ in range(5)]
-    assert delays == pytest.approx([0.0, 0.0, 0.0, 0.1, 0.2])
+    async def acquire(self, route: str) -> None:
+        self.acquired.append(route)
 
-
-def test_idle_time_is_not_saved_up_beyond_the_burst() -> None:
-    """After a long pause the limiter allows only ``burst`` calls at once again."""
-    limiter = bulk.RateLimiter(rate=2)
-    limiter.reserve(now=0.0)
-    assert limiter.reserve(now=100.0) == 0.0
-    assert limiter.reserve(now=100.0) == 0.5
-
-
-@pytest.mark.parametrize("bad", [0, -1.0])
-def test_rate_must_be_positive(bad: float) -> None:
-    """A rate of zero or less is refused."""
-    with pytest.raises(ValueError, match="rate"):
-        bulk.RateLimiter(rate=bad)
+    async def rate_limited(self, route: str, retry_after: float | None) -> None:
+        raise AssertionError("not expected")
 
 
 async def _identity(item: int) -> int:
     return item
+
+
+def test_bulk_rate_limiter_is_the_local_limiter() -> None:
+    """``bulk.RateLimiter`` keeps working for users: it is ratelimit.LocalRateLimiter."""
+    assert bulk.RateLimiter is LocalRateLimiter
+    limiter = bulk.RateLimiter(rate=4)
+    assert [limiter.reserve(now=1.0) for _ in range(3)] == [0.0, 0.25, 0.5]
 
 
 @pytest.mark.anyio
@@ -64,3 +60,28 @@ async def test_run_many_paces_calls_with_the_limiter() -> None:
     assert len(results) == 20
     assert sum(time.sleeps) == pytest.approx(19 / 5)
     assert time.now == pytest.approx(19 / 5)
+
+
+@pytest.mark.anyio
+async def test_run_many_takes_any_rate_limiter() -> None:
+    """Any RateLimiter paces the run: one acquire per call, with the UNROUTED route."""
+    spy = SpyLimiter()
+    async with bulk.run_many(_identity, range(7), concurrency=3, rate=spy) as run:
+        assert sorted([r.value async for r in run]) == list(range(7))  # type: ignore[type-var]
+    assert spy.acquired == [UNROUTED] * 7
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, "20", True])
+@pytest.mark.anyio
+async def test_a_bad_rate_is_refused_before_anything_runs(bad: object) -> None:
+    """A rate that is not a positive number or a RateLimiter is an InvalidArgumentError."""
+    called: list[int] = []
+
+    async def record(item: int) -> int:
+        called.append(item)
+        return item
+
+    with pytest.raises(InvalidArgumentError, match="rate"):
+        async with bulk.run_many(record, range(3), rate=bad) as run:  # type: ignore[arg-type]
+            [r async for r in run]
+    assert called == []

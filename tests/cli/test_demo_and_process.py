@@ -119,6 +119,41 @@ def test_serve_prints_credentials_and_answers(tmp_path: Path) -> None:
     assert process.returncode == 0
 
 
+def test_serve_with_a_rate_limit_refuses_the_excess_and_reports_it() -> None:
+    """serve --rate-limit 2: five requests at once get three 429s, and Ctrl-C prints how the
+    traffic compared with the limit."""
+    port = _free_port()
+    process = subprocess.Popen(
+        _command("serve", "--port", str(port), "--members", "5", "--rate-limit", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},  # one line per message
+    )
+    try:
+        assert process.stdout is not None
+        banner = [process.stdout.readline() for _ in range(7)]
+        assert banner[-2:] == [
+            "Account rate limit: 2 requests/s (beyond it: 429 RATE_LIMIT_EXCEEDED)\n",
+            "Ctrl-C stops it.\n",
+        ]
+        url = f"http://127.0.0.1:{port}/v2/loyalty/activities"
+        first = _get_when_up(url)  # the first that answers takes one slot
+        with httpx.Client(
+            headers={"partner-id": "test-partner", "api-key": "test-api-key"}
+        ) as http:
+            codes = [http.get(url).status_code for _ in range(4)]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)
+    assert first.status_code == 200
+    assert codes.count(429) >= 1  # three, unless the machine stalled for a second
+    summary = re.search(r"(\d+) requests, (\d+) answered 429; the busiest 1-second", out)
+    assert summary is not None, out
+    assert summary.groups() == ("5", str(codes.count(429)))
+    assert process.returncode == 0
+
+
 def test_module_help_runs() -> None:
     """python -m shopsocially_async --help lists the commands."""
     result = subprocess.run(_command("--help"), capture_output=True, text=True, check=False)

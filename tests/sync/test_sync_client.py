@@ -156,7 +156,7 @@ def test_with_options_shares_the_loop_and_the_pool(shop: FakeShopSocially) -> No
     """A copy has its own settings; closing it leaves the original open, not the reverse."""
     client = in_process(shop)
     copy = client.with_options(max_retries=0, timeout=3)
-    assert (copy.max_retries, copy.timeout.read, client.max_retries) == (0, 3.0, 2)
+    assert (copy.max_retries, copy.timeout.attempt, client.max_retries) == (0, 3.0, 2)
 
     copy.close()
     assert (copy.is_closed, client.is_closed) == (True, False)

@@ -19,6 +19,7 @@ from shopsocially_async import (
     Redemption,
     RetryPolicy,
     ShopSociallyClient,
+    Timeout,
     Transaction,
     User,
     errors,
@@ -42,7 +43,7 @@ def construct() -> list[SyncShopSociallyClient]:
         SyncShopSociallyClient(
             partner_id="p",
             api_key="k",
-            timeout=httpx.Timeout(5.0),
+            timeout=Timeout(5.0),
             max_retries=3,
             retry_policy=RetryPolicy(),
             body_encoding="form",
@@ -63,7 +64,7 @@ def lifecycle() -> None:
         copy: SyncShopSociallyClient = client.with_options(max_retries=0, timeout=5)
         base_url: str = client.base_url
         retries: int = client.max_retries
-        timeout: httpx.Timeout = client.timeout
+        timeout: Timeout = client.timeout
         pool: int | None = client.max_connections
         closed: bool = client.is_closed
         client.with_options(retries=1)  # type: ignore[call-arg]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not installed
     sys.path.insert(0, str(ROOT))
@@ -21,3 +23,22 @@ def test_decoding_benchmark_quick_run_renders_a_report() -> None:
     assert "pydantic v2" in report
     assert len(section.targets) == 3
     assert all(isinstance(met, bool) for _, met, _ in section.targets)
+
+
+def test_ratelimit_cooldown_analysis_reads_the_logs() -> None:
+    """analyse_cooldown on a made-up run: one request in flight, one sent during the
+    cooldown, sending resumed after it, the busiest second after it."""
+    from benchmarks.ratelimit import Observed, analyse_cooldown
+
+    forced = 100.0
+    arrivals = [99.5, forced, 100.004, 101.0, 102.01, 102.05, 102.5, 103.2]
+    workers = [
+        {"acquired": [99.49, 100.002, 100.99, 102.0], "cooldowns": [[100.003, 100.004]]},
+        {"acquired": [99.99], "cooldowns": []},
+    ]
+    cooldown = analyse_cooldown(Observed(arrivals, [forced], workers))
+    assert cooldown.in_window == pytest.approx([0.004, 1.0])
+    assert cooldown.sent_during == 1  # the acquire at 100.99
+    assert round(cooldown.resumed_after, 3) == 2.01
+    assert cooldown.busiest_after == 3  # 102.01, 102.05, 102.5
+    assert round(cooldown.recorded_after, 3) == 0.004

@@ -13,6 +13,9 @@ import pytest
 
 import shopsocially_async
 from shopsocially_async import bulk, errors, models, sync
+from shopsocially_async import distributed as distributed_
+
+PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_]
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -25,7 +28,7 @@ def isort_key(name: str) -> tuple[int, str]:
 
 
 #: Public, but with their own extras or purpose, so never imported by ``import shopsocially_async``.
-OPTIONAL_SUBMODULES = {"cli", "testing"}
+OPTIONAL_SUBMODULES = {"cli", "distributed", "testing"}
 
 #: Imported for the module's own use, never part of the API.
 NOT_EXPORTS = {"TYPE_CHECKING"}
@@ -43,18 +46,14 @@ def public_names(module: types.ModuleType) -> set[str]:
     }
 
 
-@pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk, sync], ids=lambda m: m.__name__
-)
+@pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda m: m.__name__)
 def test_all_is_sorted(module: types.ModuleType) -> None:
     """``__all__`` is kept in ruff's isort-style order, without duplicates."""
     assert module.__all__ == sorted(module.__all__, key=isort_key)
     assert len(set(module.__all__)) == len(module.__all__)
 
 
-@pytest.mark.parametrize(
-    "module", [shopsocially_async, errors, models, bulk, sync], ids=lambda m: m.__name__
-)
+@pytest.mark.parametrize("module", PUBLIC_MODULES, ids=lambda m: m.__name__)
 def test_all_is_complete(module: types.ModuleType) -> None:
     """Every public name in the module's namespace is exported, and every export exists."""
     assert public_names(module) <= set(module.__all__)

@@ -2,20 +2,22 @@
 
 The API pages with ``start_index``; each page carries ``next_start_index``, ``more`` and a
 total. :func:`next_start_index` decides where the next page starts (or that there is none)
-and refuses a cursor that does not advance; :class:`AsyncPaginator` does the fetching.
+and refuses a cursor that does not advance; :class:`ListingGuard` refuses a listing that
+never ends (a page repeating the previous page's items, or far more items than the announced
+total); :class:`AsyncPaginator` does the fetching.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ._prefetch import prefetching_pages
 from .errors import PaginationError
 from .models.page import Page
 
-__all__ = ["AsyncPaginator", "next_start_index"]
+__all__ = ["AsyncPaginator", "ListingGuard", "next_start_index"]
 
 T = TypeVar("T")
 
@@ -42,6 +44,54 @@ def next_start_index(page: Page[T]) -> int | None:
     if page.more is None and page.total is not None and cursor >= page.total:
         return None
     return cursor
+
+
+class ListingGuard:
+    """The next cursor of each page in turn, refusing a listing that would never end.
+
+    A hostile or broken server may answer ``more: true`` forever with the same page, or
+    keep inventing pages far past the ``total`` it announced. Keeps a hash of the previous
+    page's items (not the items: a past page must be free to go) and two counters, so
+    streaming stays O(one page). A listing may grow while it is read, so up to one page more
+    than the first announced ``total`` is tolerated.
+    """
+
+    def __init__(self) -> None:
+        self._previous: int | None = None  # the previous page's fingerprint
+        self._started = False
+        self._seen = 0  # where the last page ended: the first start_index plus the items seen
+        self._total: int | None = None
+
+    def next_cursor(self, page: Page[Any]) -> int | None:
+        """:func:`next_start_index` of ``page``, after checking it against the pages before."""
+        fingerprint = _fingerprint(page.items)
+        if fingerprint is not None and fingerprint == self._previous:
+            raise PaginationError(
+                f"the page at start_index={page.start_index} repeats the previous page's "
+                f"{len(page.items)} items; stopping instead of looping forever"
+            )
+        if not self._started:
+            self._started = True
+            self._seen = page.start_index  # a resumed listing: what came before counts too
+            self._total = page.total
+        self._previous = fingerprint
+        self._seen += len(page.items)
+        if self._total is not None and self._seen > self._total + len(page.items):
+            raise PaginationError(
+                f"the listing announced {self._total} items but has sent {self._seen} so far; "
+                "stopping instead of reading an endless listing"
+            )
+        return next_start_index(page)
+
+
+def _fingerprint(items: tuple[Any, ...]) -> int | None:
+    """A hash of a page's items (models are frozen, so hashable); None for an empty page."""
+    if not items:
+        return None
+    try:
+        return hash((len(items), items))
+    except TypeError:  # an unhashable item type: the repeat check cannot apply
+        return None
 
 
 class AsyncPaginator(Generic[T]):
@@ -81,9 +131,10 @@ class AsyncPaginator(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, with their ``total``, ``next_start_index`` and ``more``."""
+        guard = ListingGuard()
         if self.prefetch > 0:
             ahead = prefetching_pages(
-                self._fetch_page, self.start_index, self.prefetch, next_start_index
+                self._fetch_page, self.start_index, self.prefetch, guard.next_cursor
             )
             async with aclosing(ahead) as pages:
                 async for page in pages:
@@ -93,7 +144,7 @@ class AsyncPaginator(Generic[T]):
         while cursor is not None:
             page = await self._fetch_page(cursor)
             yield page
-            cursor = next_start_index(page)
+            cursor = guard.next_cursor(page)
 
     async def first_page(self) -> Page[T]:
         """Fetch only the page at ``start_index`` (e.g. to read ``total``)."""

@@ -12,42 +12,25 @@ only if its page is actually needed.
 Why background tasks instead of a task group held across ``yield``: a caller that stops
 early (``break``) leaves the generator to be finalized later, in another task, where a task
 group's cancel scope cannot be exited (anyio and trio both refuse). Each fetch instead runs
-in its own task (``asyncio`` task, or trio system task inside its own cancel scope) whose
-cancellation is a synchronous call; the generator's ``finally`` cancels every outstanding
-fetch however it ends (exhausted, ``break``, error, or the caller being cancelled).
+in its own task (:func:`~._tasks.spawn`: an ``asyncio`` task, or a trio system task in its
+own cancel scope, with the caller's context variables) whose cancellation is a synchronous
+call; the generator's ``finally`` cancels every outstanding fetch however it ends
+(exhausted, ``break``, error, or the caller being cancelled).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import anyio
-import sniffio
 
+from ._tasks import spawn
 from .models.page import Page
 
 __all__ = ["prefetching_pages"]
 
 T = TypeVar("T")
-
-
-def _spawn(work: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[], Any]:
-    """Run ``work()`` in the background; returns a synchronous cancel function."""
-    if sniffio.current_async_library() == "trio":
-        import trio
-
-        scope = trio.CancelScope()
-
-        async def run() -> None:
-            with scope:
-                await work()
-
-        trio.lowlevel.spawn_system_task(run)
-        return scope.cancel
-    task = asyncio.get_running_loop().create_task(work())
-    return task.cancel
 
 
 class _Fetch(Generic[T]):
@@ -58,7 +41,7 @@ class _Fetch(Generic[T]):
         self._done = anyio.Event()
         self._page: Page[T] | None = None
         self._error: Exception | None = None
-        self.cancel = _spawn(lambda: self._run(fetch_page))
+        self.cancel = spawn(lambda: self._run(fetch_page))
 
     async def _run(self, fetch_page: Callable[[int], Awaitable[Page[T]]]) -> None:
         try:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from shopsocially_async import AsyncPaginator, Page, ShopSociallyClient, errors
-from shopsocially_async._pagination import next_start_index
+from shopsocially_async._pagination import ListingGuard, next_start_index
 from tests.unit.scripted import Script, ok, scripted_client, status
 
 JAN, FEB = date(2024, 1, 1), date(2024, 2, 1)
@@ -303,3 +303,67 @@ async def test_closing_the_item_iterator_closes_the_page_iterator() -> None:
     assert closed == [True]
     assert await pager.collect(limit=1)
     assert closed == [True, True]
+
+
+# --- listings that would never end ------------------------------------------------------------
+
+
+def same_page(start: int, *, total: int | None = None) -> Page[int]:
+    """A page holding items 0..2 whatever its start_index (a server repeating itself)."""
+    return Page(
+        items=(0, 1, 2), start_index=start, next_start_index=start + 3, more=True, total=total
+    )
+
+
+def walk(guard: ListingGuard, pages: list[Page[int]]) -> list[int | None]:
+    """The cursors ``guard`` gives for ``pages`` in turn."""
+    return [guard.next_cursor(p) for p in pages]
+
+
+def test_a_page_repeating_the_previous_page_is_refused() -> None:
+    """``more: true`` forever with the same page (even with a total of 3) is refused at the
+    second page, instead of 2,167 pages in 3 s."""
+    guard = ListingGuard()
+    assert walk(guard, [same_page(0, total=3)]) == [3]
+    with pytest.raises(errors.PaginationError, match="repeats the previous page"):
+        guard.next_cursor(same_page(3, total=3))
+
+
+def test_items_far_past_the_announced_total_are_refused() -> None:
+    """New items on every page, but far more than the total announced: refused once the
+    excess is more than a page."""
+    guard = ListingGuard()
+    pages = [page(start, 3, nxt=start + 3, more=True, total=4) for start in range(0, 30, 3)]
+    assert walk(guard, pages[:2]) == [3, 6]  # 6 items of 4: within a page of slack
+    with pytest.raises(errors.PaginationError, match="announced 4 items but has sent 9"):
+        guard.next_cursor(pages[2])
+
+
+def test_a_listing_that_grows_by_less_than_a_page_is_read_whole() -> None:
+    """Items created while the listing is read push it past its first total a little: fine."""
+    pages = [page(0, 3, nxt=3, more=True, total=5), page(3, 3, nxt=6, more=False, total=6)]
+    assert walk(ListingGuard(), pages) == [3, None]
+
+
+def test_a_resumed_listing_counts_from_its_start_index() -> None:
+    """Resuming at start_index 90 of 100 reads the last 10 items without complaint, and a
+    server that then keeps going is still caught."""
+    guard = ListingGuard()
+    pages = [page(start, 5, nxt=start + 5, more=True, total=100) for start in (90, 95, 100)]
+    assert walk(guard, pages) == [95, 100, 105]  # the last one within a page of slack
+    with pytest.raises(errors.PaginationError, match="announced 100"):
+        guard.next_cursor(page(105, 5, nxt=110, more=True, total=100))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("prefetch", [0, 3])
+async def test_an_endless_listing_ends_with_pagination_error(prefetch: int) -> None:
+    """Through the client: the same page answered forever stops ``collect()`` with
+    PaginationError after two requests (a few more when prefetching), sequential or not."""
+    endless = [tx_page([1, 2, 3], more=True, next_start_index=n + 3, total=3) for n in range(9)]
+    script = Script(*endless)
+    async with scripted_client(script) as client:
+        pager = client.transactions.list(from_date=JAN, to_date=FEB, prefetch=prefetch)
+        with pytest.raises(errors.PaginationError, match="repeats"):
+            await pager.collect()
+    assert 2 <= script.count <= 2 + prefetch

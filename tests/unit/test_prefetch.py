@@ -6,6 +6,7 @@ Runs under asyncio and trio (the ``anyio_backend`` fixture). Pages come from a f
 
 from __future__ import annotations
 
+import contextvars
 import json
 import random
 from datetime import date
@@ -194,3 +195,24 @@ def test_prefetch_is_validated(bad: object) -> None:
             to_date=date(2024, 1, 2),
             prefetch=bad,  # type: ignore[arg-type]
         )
+
+
+REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="unset")
+
+
+async def test_prefetched_pages_keep_the_callers_context_variables() -> None:
+    """Every page, fetched ahead in the background or not, runs with the caller's context
+    variables (logging and tracing context survive), under asyncio and trio alike."""
+    seen: list[tuple[int, str]] = []
+
+    async def fetch(start: int) -> Page[int]:
+        seen.append((start, REQUEST_ID.get()))
+        more = start + 10 < 50
+        return Page(items=tuple(range(start, start + 10)), start_index=start,
+                    next_start_index=start + 10, more=more, total=50)  # fmt: skip
+
+    REQUEST_ID.set("req-42")
+    items = [i async for i in AsyncPaginator(fetch, start_index=0, prefetch=3)]
+    assert items == list(range(50))
+    assert {value for _, value in seen} == {"req-42"}
+    assert sorted(start for start, _ in seen) == [0, 10, 20, 30, 40]

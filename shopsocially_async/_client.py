@@ -28,8 +28,8 @@ from ._config import (
     to_timeout,
 )
 from ._envelope import decode_envelope
+from ._extras import header_pairs
 from ._http import Request, RequestInfo
-from ._params import header_pairs
 from ._protocol import Call, build_request
 from ._redact import redact_text, secrets_of
 from ._retry import call_with_retries

@@ -18,7 +18,6 @@ from ._dates import format_coupon_expiry
 from .errors import InvalidArgumentError
 
 __all__ = [
-    "CLIENT_HEADERS",
     "FILTER_BY_VALUES",
     "POINTS_STATUS_VALUES",
     "Amount",
@@ -27,9 +26,8 @@ __all__ = [
     "coupon_codes",
     "coupon_expiry",
     "date_range",
-    "header_pairs",
+    "exact_json_number",
     "identifier",
-    "merge_extra",
     "one_of",
     "page_size",
     "points_status_filter",
@@ -37,6 +35,7 @@ __all__ = [
     "positive_points",
     "start_index",
     "text",
+    "unicode_text",
     "validated",
 ]
 
@@ -53,10 +52,24 @@ POINTS_STATUS_VALUES = frozenset(
 )
 FILTER_BY_VALUES = frozenset({"enrollment_date", "last_activity_date"})
 MAX_PAGE_SIZE = 1000
+#: The largest number of points (and the largest amount) a call may carry: far above any
+#: real balance or order, far below where a JSON number stops being exact.
+MAX_POINTS = 1_000_000_000
+MAX_AMOUNT = 1_000_000_000
+_MAX_EXACT_INTEGER = 2**53
 
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unicode_text(name: str, value: object) -> str:
+    """Any string that can go on the wire: no lone surrogates (UTF-8 cannot encode them)."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a string, got {type(value).__name__}")
+    if _LONE_SURROGATE.search(value):
+        raise InvalidArgumentError(f"{name} is not valid Unicode (a lone surrogate): {value!r}")
+    return value
 
 
 def text(name: str, value: object) -> str:
@@ -69,9 +82,7 @@ def text(name: str, value: object) -> str:
         raise InvalidArgumentError(
             f"{name} must not have surrounding spaces or control characters: {value!r}"
         )
-    if _LONE_SURROGATE.search(value):
-        raise InvalidArgumentError(f"{name} is not valid Unicode (a lone surrogate): {value!r}")
-    return value
+    return unicode_text(name, value)
 
 
 def identifier(name: str, value: object) -> str:
@@ -84,22 +95,55 @@ def identifier(name: str, value: object) -> str:
 
 
 def positive_points(name: str, value: object) -> int:
-    """A whole number of points, at least 1."""
+    """A whole number of points, from 1 to :data:`MAX_POINTS`."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidArgumentError(f"{name} must be a whole number of points, got {value!r}")
-    if value <= 0:
-        raise InvalidArgumentError(f"{name} must be positive, got {value}")
+    if not 0 < value <= MAX_POINTS:
+        raise InvalidArgumentError(f"{name} must be from 1 to {MAX_POINTS:,}, got {value}")
     return value
 
 
 def positive_amount(name: str, value: object) -> int | float | Decimal:
-    """A positive, finite amount (int, float or Decimal): order totals, returned amounts."""
+    """A positive amount up to :data:`MAX_AMOUNT` (int, float or Decimal: order totals,
+    returned amounts) that a JSON number carries exactly. An amount that would reach the wire
+    as zero (``Decimal("1e-400")``) is not positive."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise InvalidArgumentError(f"{name} must be a number, got {value!r}")
-    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-    if not finite or value <= 0:
-        raise InvalidArgumentError(f"{name} must be a positive number, got {value}")
+    if not 0 < exact_json_number(name, value) <= MAX_AMOUNT:
+        raise InvalidArgumentError(
+            f"{name} must be a positive number up to {MAX_AMOUNT:,}, got {value}"
+        )
     return value
+
+
+def exact_json_number(name: str, value: int | float | Decimal) -> int | float:
+    """The JSON number for ``value``: finite, and exact (an integer within +-2**53, a float,
+    or a Decimal that a float carries digit for digit); anything else is refused."""
+    if isinstance(value, int):
+        if abs(value) > _MAX_EXACT_INTEGER:
+            raise InvalidArgumentError(
+                f"{name} is too large for a JSON number to carry exactly "
+                f"({value.bit_length()} bits; the limit is 2**53)"
+            )
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidArgumentError(f"{name} must be a finite number, got {value!r}")
+        return value
+    return _decimal_number(name, value)
+
+
+def _decimal_number(name: str, value: Decimal) -> int | float:
+    if not value.is_finite():
+        raise InvalidArgumentError(f"{name} must be a finite number, got {value!r}")
+    if value == value.to_integral_value() and abs(value) <= _MAX_EXACT_INTEGER:
+        return int(value)
+    number = float(value)
+    if not math.isfinite(number) or Decimal(repr(number)) != value:
+        raise InvalidArgumentError(
+            f"{name} has more digits than a JSON number carries exactly: {value}"
+        )
+    return number
 
 
 def date_range(from_date: object, to_date: object) -> tuple[date, date]:
@@ -183,52 +227,6 @@ def coupon_expiry(value: object) -> str:
 def compact(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Drop the arguments that were not given (None), so only given fields are sent."""
     return {key: value for key, value in fields.items() if value is not None}
-
-
-def merge_extra(
-    kind: str, fields: dict[str, Any], extra: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """Add ``extra_body``/``extra_query`` fields; refuse one that shadows a named argument."""
-    if not extra:
-        return fields
-    clashes = sorted(set(extra) & set(fields))
-    if clashes:
-        raise InvalidArgumentError(
-            f"extra_{kind} repeats {', '.join(clashes)}: pass it as the named argument instead"
-        )
-    return {**fields, **extra}
-
-
-#: Headers only the client sets: credentials, and what describes the body and connection.
-CLIENT_HEADERS = frozenset(
-    {"partner-id", "api-key", "host", "content-length", "transfer-encoding", "content-type"}
-)
-# RFC 9110 token characters, and a field value: visible ASCII, inner spaces and tabs.
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20\x09\x21-\x7e]*[\x21-\x7e])?)?")
-
-
-def header_pairs(
-    name: str, headers: object, *, reserved: frozenset[str] = CLIENT_HEADERS
-) -> dict[str, str]:
-    """Headers every engine can send identically: str names and values, no CR/LF/NUL or
-    other control characters, none of the ``reserved`` names. The message never shows a value
-    (it may be a secret)."""
-    if not isinstance(headers, Mapping):
-        raise InvalidArgumentError(f"{name} must be a mapping of header names to values")
-    checked: dict[str, str] = {}
-    for key, value in headers.items():
-        if not isinstance(key, str) or not _HEADER_NAME.fullmatch(key):
-            raise InvalidArgumentError(f"{name} has an invalid header name {key!r}")
-        if key.lower() in reserved:
-            raise InvalidArgumentError(f"{name} may not set {key!r}: the client sets it itself")
-        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
-            raise InvalidArgumentError(
-                f"{name}[{key!r}] must be a string of visible ASCII characters "
-                "(no CR, LF, NUL or other control characters, no leading or trailing spaces)"
-            )
-        checked[key] = value
-    return checked
 
 
 def boolean(name: str, value: object) -> bool:

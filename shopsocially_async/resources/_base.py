@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from .._convert import structure, structure_many, structure_optional_scalar
+from .._extras import header_pairs, merge_extra
 from .._pagination import AsyncPaginator
-from .._params import Validator, header_pairs, merge_extra, validated
+from .._params import Validator, validated
 from .._params import prefetch as check_prefetch
 from .._params import start_index as check_start_index
 from .._protocol import Call, RetrySafety

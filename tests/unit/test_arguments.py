@@ -21,6 +21,9 @@ from tests.unit.helpers import recording_client
 pytestmark = pytest.mark.anyio
 
 NAN = float("nan")
+DEEP: list[Any] = [1]
+for _ in range(40):
+    DEEP = [DEEP]
 JAN_1, JAN_31 = date(2024, 1, 1), date(2024, 1, 31)
 
 VALID: dict[str, dict[str, Any]] = {
@@ -190,6 +193,65 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         {"coupon_expiry_delta": 7},
         "redemptions.update does not take coupon_expiry_delta:",
     ),
+    # numbers the API cannot represent, or that reach the wire as zero
+    ("points.deduct", {"points_passed": 10**400}, "points_passed"),
+    ("points.deduct", {"points_passed": 1_000_000_001}, "points_passed"),
+    ("points.award", {"points_passed": 10**400}, "points_passed"),
+    ("points.award", {"points_passed": Decimal("1e5000")}, "points_passed"),
+    ("points.award", {"points_passed": Decimal("1e-400")}, "points_passed"),
+    ("points.award", {"points_passed": Decimal("0.1234567890123456789")}, "points_passed"),
+    ("points.award", {"points_passed": 1e300}, "points_passed"),
+    ("returns.create", {"returned_amount": Decimal("1e-400")}, "returned_amount"),
+    ("redemptions.create", {"allowed_redeem_points": 10**30}, "allowed_redeem_points"),
+    # identifiers that would leave their path segment, text that is not Unicode
+    ("users.get", {"user_email": ".."}, "user_email"),
+    ("users.get", {"user_email": "."}, "user_email"),
+    ("users.transactions", {"user_email": ".."}, "user_email"),
+    ("users.update", {"uid": ".."}, "uid"),
+    ("transactions.get", {"transaction_id": ".."}, "transaction_id"),
+    ("activities.get", {"activity_id": "."}, "activity_id"),
+    ("activities.update", {"activity_id": ".."}, "activity_id"),
+    ("redemptions.get", {"redemption_id": ".."}, "redemption_id"),
+    ("users.get", {"user_email": "bob\ud800@x.com"}, "user_email"),
+    ("points.deduct", {"reason": "goodwill \udfff"}, "reason"),
+    ("points.deduct", {"reason": "tab\x7f"}, "reason"),
+    # extra_body: JSON values only, exactly representable
+    ("points.deduct", {"extra_body": {"x": NAN}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": float("inf")}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": Decimal("Infinity")}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": Decimal("sNaN")}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": 10**400}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": -(10**5000)}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": object()}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": {1, 2}}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": b"raw"}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": JAN_1}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": [1, {"y": NAN}]}}, "extra_body['x'][1]['y']"),
+    ("points.deduct", {"extra_body": {"x": "\ud800"}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {"x": DEEP}}, "extra_body['x']"),
+    ("points.deduct", {"extra_body": {5: "x"}}, "extra_body key"),
+    ("points.deduct", {"extra_body": ["x"]}, "extra_body must be a mapping"),
+    # extra_query: scalars only
+    ("users.get", {"extra_query": {"q": None}}, "extra_query['q']"),
+    ("users.get", {"extra_query": {"q": object()}}, "extra_query['q']"),
+    ("users.get", {"extra_query": {"q": [1, 2]}}, "extra_query['q']"),
+    ("users.get", {"extra_query": {"q": NAN}}, "extra_query['q']"),
+    ("transactions.list", {"extra_query": {"q": None}}, "extra_query['q']"),
+    # extra_headers: strings of visible ASCII, never the client's own headers
+    ("users.get", {"extra_headers": {"x-n": 5}}, "extra_headers['x-n']"),
+    ("users.get", {"extra_headers": {"x-a": "a\r\nX-Injected: 1"}}, "extra_headers['x-a']"),
+    ("users.get", {"extra_headers": {"x-a": "a\nb"}}, "extra_headers['x-a']"),
+    ("users.get", {"extra_headers": {"x-a": "a\x00b"}}, "extra_headers['x-a']"),
+    ("users.get", {"extra_headers": {"x-a": "caf\u00e9"}}, "extra_headers['x-a']"),
+    ("users.get", {"extra_headers": {"bad name": "v"}}, "extra_headers has an invalid"),
+    ("users.get", {"extra_headers": {"x\r\ny": "v"}}, "extra_headers has an invalid"),
+    ("points.deduct", {"extra_headers": {"api-key": "other"}}, "extra_headers may not set"),
+    ("points.deduct", {"extra_headers": {"Partner-ID": "other"}}, "extra_headers may not set"),
+    ("points.deduct", {"extra_headers": {"Host": "evil.test"}}, "extra_headers may not set"),
+    ("points.deduct", {"extra_headers": {"Content-Length": "0"}}, "extra_headers may not set"),
+    ("points.deduct", {"extra_headers": {"Transfer-Encoding": "chunked"}}, "extra_headers may not"),
+    ("points.deduct", {"extra_headers": {"content-type": "text/plain"}}, "extra_headers may not"),
+    ("transactions.list", {"extra_headers": {"Host": "x"}}, "extra_headers may not set"),
     # updates with nothing to change
     ("users.update", {"loyalty_level_id": None}, "users.update"),
     ("activities.update", {"is_active": None}, "activities.update"),
@@ -257,6 +319,13 @@ async def test_valid_arguments_of_the_table_are_accepted(endpoint: str) -> None:
         ("points.award", {"points_passed": 0.5, "order_id": "A-1"}),
         ("redemptions.update", {"giftcard_coupon_codes": ("ONE",)}),
         ("users.update", {"loyalty_level_id": None, "extra_body": {"gender": "male"}}),
+        ("points.deduct", {"points_passed": 1_000_000_000}),
+        ("points.award", {"points_passed": Decimal("26.95")}),
+        ("points.award", {"points_passed": Decimal("999999999.99")}),
+        ("points.deduct", {"extra_body": {"note": " spaced\nlines ", "n": None, "ok": True}}),
+        ("points.deduct", {"extra_body": {"tags": ["a", {"b": Decimal("1.5")}], "big": 2**53}}),
+        ("users.get", {"extra_query": {"flag": True, "n": 3, "x": 1.5, "empty": ""}}),
+        ("users.get", {"extra_headers": {"x-request-id": "req 42", "x-empty": ""}}),
     ],
 )
 async def test_boundary_values_are_accepted(endpoint: str, changes: dict[str, Any]) -> None:

@@ -26,6 +26,8 @@ Semantics chosen where the reference is vague:
   to what is left is a full return. For a ``fixed`` activity the order amount is
   ``points_passed`` (or the points awarded) with a multiplier of 1. The balance check is on the
   net change. Returning an award still ``pending`` rejects it and deducts nothing (0 points).
+  The deduction carries the order's id both as ``returned_for_order_id`` (as 002's response
+  shows) and as ``order_id``, the field a member's transaction history shows (001).
 """
 
 from __future__ import annotations
@@ -234,6 +236,7 @@ class LoyaltyState(LedgerCore):
             "pending_deduction",
             now,
             reason=reason,
+            order_id=order_key,
             returned_for_order_id=order_key,
             auto_approval_at=now + timedelta(days=30),
         )

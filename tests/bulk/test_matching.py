@@ -24,8 +24,12 @@ READ = SENT + timedelta(seconds=30)
 SKEW = timedelta(seconds=60)
 ACTIVITIES = {
     "signup": Activity(activity_id="signup", activity_type="fixed", points_per_activity=50),
-    "purchase": Activity(activity_id="purchase", activity_type="bonus_multiplier",
-                         bonus_multiplier=2.5, points_per_activity=1),  # fmt: skip
+    "purchase": Activity(
+        activity_id="purchase",
+        activity_type="bonus_multiplier",
+        bonus_multiplier=2.5,
+        points_per_activity=1,
+    ),
 }
 
 
@@ -82,24 +86,32 @@ NOT_APPLIED = [("not_applied", None, ())]
         ),
         pytest.param(
             AwardInput(user_email=BOB, activity_id="signup", order_id="o-9"),
-            [_txn("t0", transaction_type="award", activity_id="signup", points=50),
-             _txn("t1", transaction_type="award", activity_id="signup", points=50,
-                  order_id="o-9")],  # fmt: skip
+            [
+                _txn("t0", transaction_type="award", activity_id="signup", points=50),
+                _txn(
+                    "t1", transaction_type="award", activity_id="signup", points=50, order_id="o-9"
+                ),
+            ],
             APPLIED_1,
             id="award-by-order-id",
         ),
         pytest.param(
             AwardInput(user_email=BOB, activity_id="signup"),
-            [_txn("t0", transaction_type="award", activity_id="signup", points=50,
-                  order_id="o-9"),
-             _txn("t1", transaction_type="award", activity_id="signup", points=50)],  # fmt: skip
+            [
+                _txn(
+                    "t0", transaction_type="award", activity_id="signup", points=50, order_id="o-9"
+                ),
+                _txn("t1", transaction_type="award", activity_id="signup", points=50),
+            ],
             APPLIED_1,
             id="award-without-order-by-activity-points",
         ),
         pytest.param(
             AwardInput(user_email=BOB, activity_id="purchase", points_passed=41),
-            [_txn("t0", transaction_type="award", activity_id="purchase", points=41),
-             _txn("t1", transaction_type="award", activity_id="purchase", points=102)],  # fmt: skip
+            [
+                _txn("t0", transaction_type="award", activity_id="purchase", points=41),
+                _txn("t1", transaction_type="award", activity_id="purchase", points=102),
+            ],
             APPLIED_1,
             id="award-bonus-multiplier-points",
         ),
@@ -111,15 +123,19 @@ NOT_APPLIED = [("not_applied", None, ())]
         ),
         pytest.param(
             RedeemInput(user_email=BOB, redemption_id="gift-5"),
-            [_txn("t0", transaction_type="redeem", redemption_id="gift-10", points=100),
-             _txn("t1", transaction_type="redeem", redemption_id="gift-5", points=50)],  # fmt: skip
+            [
+                _txn("t0", transaction_type="redeem", redemption_id="gift-10", points=100),
+                _txn("t1", transaction_type="redeem", redemption_id="gift-5", points=50),
+            ],
             APPLIED_1,
             id="redeem-by-redemption-id",
         ),
         pytest.param(
             ReturnInput(order_id="o-1", user_email=BOB),
-            [_txn("t0", transaction_type="award", order_id="o-1", points=10),
-             _deduct("t1", points=10, reason="Order Fully Returned", order_id="o-1")],  # fmt: skip
+            [
+                _txn("t0", transaction_type="award", order_id="o-1", points=10),
+                _deduct("t1", points=10, reason="Order Fully Returned", order_id="o-1"),
+            ],
             APPLIED_1,
             id="return-by-order-id-not-the-re-award",
         ),

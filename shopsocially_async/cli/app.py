@@ -313,15 +313,38 @@ def redemptions(ctx: typer.Context) -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port)")
+    ] = 8000,
     members: Annotated[int, typer.Option(min=0, help="Members to seed")] = 1000,
     transactions: Annotated[int, typer.Option(min=0, help="History to seed")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject failures, KIND[:ROUTE[:TIMES]], e.g. 'drop_after:POST /deduct:3'; "
+            "repeatable",
+            show_default="none",
+        ),
+    ] = None,
+    latency: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Delay requests, SECONDS[:ROUTE], e.g. '0.2:POST /deduct'; repeatable",
+            show_default="none",
+        ),
+    ] = None,
 ) -> None:
     """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
     from .demo import serve_forever
+    from .faultspec import parse_fault, parse_latency
 
-    serve_forever(host, port, members, transactions, seed)
+    try:
+        faults = [*map(parse_latency, latency or ()), *map(parse_fault, fault or ())]
+        serve_forever(host, port, members, transactions, seed, faults)
+    except rt.CliError as exc:
+        rt.say(f"error: {exc}")
+        raise typer.Exit(exc.code) from None
 
 
 @app.command()

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import decoding, latency_bulk, memory, overhead
+from . import decoding, journal, latency_bulk, memory, overhead
 from ._common import Section, machine_section
 
 BENCHMARKS: dict[str, Callable[..., Section]] = {
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, Callable[..., Section]] = {
     "bulk": latency_bulk.run_bulk,
     "memory": memory.run,
     "prefetch": latency_bulk.run_prefetch,
+    "journal": journal.run,
 }
 HERE = Path(__file__).parent
 

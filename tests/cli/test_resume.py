@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+
+import httpx
 
 from shopsocially_async.testing import Fault
 
@@ -159,3 +162,27 @@ def test_a_journal_that_never_sent_a_row_needs_no_resume(
     result = cli(*served.options, "deduct", path)
     assert result.code == 0, result.err
     assert applied_reasons(served, "fresh-") == {"fresh-0": 1}
+
+
+def test_a_return_in_doubt_is_settled_through_its_user_email_column(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """returns reads user_email (never sent) so that a return in flight can be settled:
+    the one that landed is done, the other is sent once."""
+    email = next(m.email for m in served.fake.members if m.available_points >= 50)
+    headers = {"partner-id": served.fake.partner_id, "api-key": served.fake.api_key}
+    for order in ("ret-a", "ret-b"):
+        award = {"user_email": email, "activity_id": "made_a_purchase", "points_passed": 10,
+                 "order_id": order}  # fmt: skip
+        httpx.post(f"{served.base_url}/award", json=award, headers=headers).raise_for_status()
+    path = tmp_path / "returns.csv"
+    path.write_text(f"order_id,user_email\nret-a,{email}\nret-b,{email}\n")
+    journal_rows(served, path, "returns", sent=[2])
+    httpx.post(f"{served.base_url}/transaction/return", json={"order_id": "ret-a"},
+               headers=headers).raise_for_status()  # fmt: skip
+    result = cli(*served.options, "returns", path, "--resume", *NOW)
+    assert result.code == 0, result.err
+    assert "settled: 1 applied" in result.err
+    returned = Counter(t.returned_for_order_id for t in served.fake.ledger
+                       if t.returned_for_order_id in ("ret-a", "ret-b"))  # fmt: skip
+    assert returned == {"ret-a": 1, "ret-b": 1}

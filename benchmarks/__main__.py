@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import decoding, latency_bulk, memory, overhead, ratelimit
+from . import decoding, journal, latency_bulk, memory, overhead, ratelimit
 from ._common import Section, machine_section
 
 BENCHMARKS: dict[str, Callable[..., Section]] = {
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Callable[..., Section]] = {
     "memory": memory.run,
     "prefetch": latency_bulk.run_prefetch,
     "ratelimit": ratelimit.run,
+    "journal": journal.run,
 }
 HERE = Path(__file__).parent
 

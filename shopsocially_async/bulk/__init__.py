@@ -13,6 +13,13 @@ the batch, and memory stays bounded however many inputs there are::
                     print(result.input, result.error, result.outcome_unknown)
         print(run.counters.succeeded, run.counters.failed, run.counters.retries)
 
+Writes whose answer was lost (``outcome_unknown``) can be settled by reading the ledger
+back: ``settle=True`` on a run, or :func:`settle` on writes from anywhere::
+
+    async with bulk.deduct_many(client, inputs, settle=True) as run:
+        async for result in run:
+            print(result.applied, result.settlement)   # True / False / None (ambiguous)
+
 Exports write JSON lines or CSV and a checkpoint after every page, so an interrupted export
 resumes where it stopped, neither duplicating nor skipping records::
 
@@ -35,10 +42,11 @@ from ._export import (
     export_users,
 )
 from ._inputs import AwardInput, DeductInput, RedeemInput, ReturnInput
+from ._matching import InDoubtWrite, Settlement, Verdict
+from ._results import BulkResult, BulkRun
+from ._settle import ClaimedIds, SettlePolicy, settle
 from ._writes import (
     DEFAULT_CONCURRENCY,
-    BulkResult,
-    BulkRun,
     award_many,
     counting_retries,
     deduct_many,
@@ -54,12 +62,17 @@ __all__ = [
     "BulkRun",
     "Checkpoint",
     "CheckpointMismatchError",
+    "ClaimedIds",
     "DeductInput",
     "ExportFormat",
+    "InDoubtWrite",
     "RateLimiter",
     "RedeemInput",
     "ReturnInput",
     "RunCounters",
+    "SettlePolicy",
+    "Settlement",
+    "Verdict",
     "award_many",
     "counting_retries",
     "deduct_many",
@@ -68,4 +81,5 @@ __all__ = [
     "redeem_many",
     "returns_many",
     "run_many",
+    "settle",
 ]

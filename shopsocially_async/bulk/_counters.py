@@ -18,6 +18,8 @@ class RunCounters:
     ``succeeded`` + ``failed`` items are ``processed``; ``outcome_unknown`` counts the failed
     items that may have been applied anyway; ``retries`` counts retried requests (each item
     is one request plus its retries). ``total`` is the number of items expected, when known.
+    ``settled`` counts the outcome-unknown items that reading the ledger back settled (an
+    item settled as applied moves from ``failed`` to ``succeeded``).
     """
 
     total: int | None = None
@@ -25,6 +27,7 @@ class RunCounters:
     failed: int = 0
     outcome_unknown: int = 0
     retries: int = 0
+    settled: int = 0
     in_flight: int = 0
     started_at: float = attrs.field(factory=time.monotonic)
     finished_at: float | None = None
@@ -58,6 +61,17 @@ class RunCounters:
         """One more item failed (and perhaps was applied anyway)."""
         self.failed += 1
         self.outcome_unknown += outcome_unknown
+
+    def record_settlement(self, verdict: str) -> None:
+        """An outcome-unknown failure was settled: ``"applied"``, ``"not_applied"`` or
+        ``"ambiguous"`` (which leaves it unknown)."""
+        if verdict == "ambiguous":
+            return
+        self.settled += 1
+        self.outcome_unknown -= 1
+        if verdict == "applied":
+            self.failed -= 1
+            self.succeeded += 1
 
     def record_retry(self, event: RetryEvent | None = None) -> None:
         """One more retry (usable as ``RetryPolicy(on_retry=counters.record_retry)``)."""

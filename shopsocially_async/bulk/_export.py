@@ -1,9 +1,10 @@
 """Resumable exports of transactions and members to JSON lines or CSV.
 
-After every page the output is flushed and then the checkpoint is replaced atomically, so
-the checkpoint never claims more than the output holds. On resume the output is first cut
-back to the checkpointed size (a page written after the last checkpoint is dropped, then
-fetched again), and reading continues from the checkpointed window and ``start_index``.
+After every page the output is flushed and fsynced, and then the checkpoint is replaced
+atomically, so the checkpoint never claims more than the output holds, even after a power
+cut. On resume the output is first cut back to the checkpointed size (a page written after
+the last checkpoint is dropped, then fetched again), and reading continues from the
+checkpointed window and ``start_index``.
 """
 
 from __future__ import annotations
@@ -214,9 +215,11 @@ class _Export:
     def _commit(
         self, state: Checkpoint, page: Page[Any], output: BinaryIO, columns: list[str]
     ) -> Checkpoint:
-        """Append the page, flush it, then record it in the checkpoint (in that order)."""
+        """Append the page and make it durable, then record it in the checkpoint (in that
+        order: a checkpoint never covers bytes that a power cut could still take away)."""
         output.write(render(page.items, self.format, columns))
         output.flush()
+        os.fsync(output.fileno())
         cursor = next_start_index(page)
         state = attrs.evolve(
             state,

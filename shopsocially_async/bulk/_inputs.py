@@ -13,6 +13,7 @@ from ..errors import InvalidArgumentError
 __all__ = ["AwardInput", "DeductInput", "RedeemInput", "ReturnInput", "coerce_input"]
 
 Amount = int | float | Decimal
+NOT_SENT = "shopsocially_async.not_sent"  # field metadata: known to the input, not to the API
 InputT = TypeVar("InputT", "AwardInput", "RedeemInput", "DeductInput", "ReturnInput")
 
 
@@ -45,11 +46,16 @@ class DeductInput:
 
 @attrs.frozen(kw_only=True)
 class ReturnInput:
-    """Arguments of ``client.returns.create`` (``extra_body`` for returns-tracking fields)."""
+    """Arguments of ``client.returns.create`` (``extra_body`` for returns-tracking fields).
+
+    ``user_email``, the member the order belongs to, is not sent (the API finds the member
+    from the order): it lets a return whose answer was lost be settled against the ledger.
+    """
 
     order_id: str
     returned_amount: Amount | None = None
     extra_body: Mapping[str, Any] | None = None
+    user_email: str | None = attrs.field(default=None, metadata={NOT_SENT: True})
 
 
 def coerce_input(kind: type[InputT], item: InputT | Mapping[str, Any]) -> InputT:
@@ -70,7 +76,9 @@ def as_kwargs(item: AwardInput | RedeemInput | DeductInput | ReturnInput) -> dic
     """The keyword arguments of the client call, leaving out unset optional fields."""
     names = _FIELD_NAMES.get(type(item))
     if names is None:
-        names = _FIELD_NAMES[type(item)] = tuple(a.name for a in attrs.fields(type(item)))
+        names = _FIELD_NAMES[type(item)] = tuple(
+            a.name for a in attrs.fields(type(item)) if not a.metadata.get(NOT_SENT)
+        )
     kwargs = {}
     for name in names:
         value = getattr(item, name)

@@ -25,17 +25,16 @@ from collections.abc import (
     Mapping,
 )
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
 
 import anyio
 import attrs
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
-from anyio.lowlevel import checkpoint_if_cancelled
-from anyio.streams.memory import MemoryObjectReceiveStream
+from anyio.abc import ObjectSendStream
 
 from .._client import ShopSociallyClient
 from .._config import RetryEvent
-from ..errors import DuplicateOrderError, InvalidArgumentError, ShopSociallyError
+from ..errors import InvalidArgumentError, ShopSociallyError
 from ..models import Transaction
 from ..ratelimit import UNROUTED, LocalRateLimiter, RateLimiter
 from ._counters import RunCounters
@@ -48,11 +47,11 @@ from ._inputs import (
     as_kwargs,
     coerce_input,
 )
+from ._results import BulkResult, BulkRun
+from ._settle import SettlePolicy, SettlingRun
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
-    "BulkResult",
-    "BulkRun",
     "award_many",
     "counting_retries",
     "deduct_many",
@@ -65,72 +64,6 @@ I = TypeVar("I")  # noqa: E741 - the conventional name for "input"
 R = TypeVar("R")
 DEFAULT_CONCURRENCY = 16
 Inputs = Iterable[I] | AsyncIterable[I]
-
-
-@attrs.frozen
-class BulkResult(Generic[I, R]):
-    """The result of one input: ``value`` on success, else ``error``.
-
-    ``index`` is the input's position (from 0) in the input sequence; results arrive in
-    completion order, not input order.
-    """
-
-    index: int
-    input: I
-    value: R | None = None
-    error: ShopSociallyError | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the call succeeded."""
-        return self.error is None
-
-    @property
-    def replayed(self) -> bool:
-        """True when a retried award met the award its own first attempt made: applied
-        exactly once (``error`` is ``DuplicateOrderError(replay=True)``, there is no value).
-        Counted as succeeded in :class:`RunCounters`.
-        """
-        return isinstance(self.error, DuplicateOrderError) and self.error.replay
-
-    @property
-    def outcome_unknown(self) -> bool:
-        """True when the call failed but may have been applied: reconcile before resending."""
-        return self.error is not None and self.error.outcome_unknown
-
-
-class BulkRun(Generic[I, R]):
-    """The results of a running batch (``async for``), its counters, and a clean stop."""
-
-    def __init__(self, results: ObjectReceiveStream[BulkResult[I, R]], counters: RunCounters):
-        self._results = results
-        self.counters = counters
-        self.stopping = False
-
-    def stop(self) -> None:
-        """Take no new inputs; calls in flight finish and their results are still yielded."""
-        self.stopping = True
-
-    def __aiter__(self) -> BulkRun[I, R]:
-        return self
-
-    async def __anext__(self) -> BulkResult[I, R]:
-        if isinstance(self._results, MemoryObjectReceiveStream):
-            # A waiting result is taken without receive()'s trip through the event loop;
-            # cancellation is still checked, as receive() does.
-            await checkpoint_if_cancelled()
-            try:
-                result: BulkResult[I, R] = self._results.receive_nowait()
-            except anyio.WouldBlock:
-                pass
-            except anyio.EndOfStream:
-                raise StopAsyncIteration from None
-            else:
-                return result
-        try:
-            return await self._results.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
 
 
 @asynccontextmanager
@@ -248,12 +181,17 @@ class _Feeder(Generic[I, R]):
     async def _call(self, index: int, item: I) -> BulkResult[I, R]:
         counters = self._run.counters
         counters.in_flight += 1
+        started = datetime.now(timezone.utc)
+        value: R | None = None
+        error: ShopSociallyError | None = None
         try:
-            result: BulkResult[I, R] = BulkResult(index, item, value=await self._operation(item))
+            value = await self._operation(item)
         except ShopSociallyError as exc:
-            result = BulkResult(index, item, error=exc)
+            error = exc
         finally:
             counters.in_flight -= 1
+        finished = datetime.now(timezone.utc)
+        result = BulkResult(index, item, value, error, started_at=started, finished_at=finished)
         if result.ok or result.replayed:
             counters.record_success()
         else:
@@ -312,13 +250,19 @@ def award_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     rate: float | RateLimiter | None = None,
     counters: RunCounters | None = None,
+    settle: bool | SettlePolicy = False,
 ) -> Run[AwardInput]:
     """Award points for every input (an :class:`AwardInput` or a mapping of its fields).
 
     Awards with ``order_id`` are retried safely; a retry meeting its own earlier award
     fails with ``DuplicateOrderError(replay=True)``: applied exactly once.
+
+    With ``settle=True`` (or a :class:`SettlePolicy`), outcome-unknown results are held back
+    until every other input is done, settled by reading the members' ledgers back (see
+    :func:`settle`), and yielded last, each with its ``settlement``; ``result.applied`` then
+    says True, False or (still) None. Other results are never held back.
     """
-    return _write_many(AwardInput, _award, client, inputs, concurrency, rate, counters)
+    return _write_many(AwardInput, _award, client, inputs, concurrency, rate, counters, settle)
 
 
 def redeem_many(
@@ -328,9 +272,12 @@ def redeem_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     rate: float | RateLimiter | None = None,
     counters: RunCounters | None = None,
+    settle: bool | SettlePolicy = False,
 ) -> Run[RedeemInput]:
-    """Redeem a redemption option for every input (never retried once it may have applied)."""
-    return _write_many(RedeemInput, _redeem, client, inputs, concurrency, rate, counters)
+    """Redeem a redemption option for every input (never retried once it may have applied);
+    ``settle`` as in :func:`award_many`.
+    """
+    return _write_many(RedeemInput, _redeem, client, inputs, concurrency, rate, counters, settle)
 
 
 def deduct_many(
@@ -340,9 +287,12 @@ def deduct_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     rate: float | RateLimiter | None = None,
     counters: RunCounters | None = None,
+    settle: bool | SettlePolicy = False,
 ) -> Run[DeductInput]:
-    """Deduct points for every input (never retried once it may have applied)."""
-    return _write_many(DeductInput, _deduct, client, inputs, concurrency, rate, counters)
+    """Deduct points for every input (never retried once it may have applied);
+    ``settle`` as in :func:`award_many`.
+    """
+    return _write_many(DeductInput, _deduct, client, inputs, concurrency, rate, counters, settle)
 
 
 def returns_many(
@@ -352,9 +302,12 @@ def returns_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     rate: float | RateLimiter | None = None,
     counters: RunCounters | None = None,
+    settle: bool | SettlePolicy = False,
 ) -> Run[ReturnInput]:
-    """Process a return for every input (never retried once it may have applied)."""
-    return _write_many(ReturnInput, _return, client, inputs, concurrency, rate, counters)
+    """Process a return for every input (never retried once it may have applied);
+    ``settle`` as in :func:`award_many`.
+    """
+    return _write_many(ReturnInput, _return, client, inputs, concurrency, rate, counters, settle)
 
 
 def _award(client: ShopSociallyClient) -> Callable[..., Awaitable[Transaction]]:
@@ -381,6 +334,7 @@ def _write_many(
     concurrency: int,
     rate: float | RateLimiter | None,
     counters: RunCounters | None,
+    settle: bool | SettlePolicy,
 ) -> Run[InputT]:
     _check_pool_covers(client, concurrency)
     counters = RunCounters() if counters is None else counters
@@ -389,7 +343,19 @@ def _write_many(
     async def operation(item: InputT | Mapping[str, Any]) -> Transaction:
         return await method(**as_kwargs(coerce_input(kind, item)))
 
-    return run_many(operation, inputs, concurrency=concurrency, rate=rate, counters=counters)
+    run = run_many(operation, inputs, concurrency=concurrency, rate=rate, counters=counters)
+    if settle is False:
+        return run
+    policy = SettlePolicy() if settle is True else settle
+    return _settling(run, client, kind, policy)
+
+
+@asynccontextmanager
+async def _settling(
+    run: Run[InputT], client: ShopSociallyClient, kind: type[InputT], policy: SettlePolicy
+) -> AsyncIterator[BulkRun[InputT | Mapping[str, Any], Transaction]]:
+    async with run as inner:
+        yield SettlingRun(inner, client, lambda item: coerce_input(kind, item), policy)
 
 
 def _check_pool_covers(client: ShopSociallyClient, concurrency: object) -> None:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -14,10 +16,42 @@ EXTRA_HINT = "the command line needs its extra: pip install 'shopsocially-async[
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); exits with its status."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); exits with its status.
+
+    Run as the program (no ``argv``), a hang-up or SIGTERM that arrives before a command
+    watches for them (while starting) stops it the way Ctrl-C does, with a message.
+    """
+    if argv is None:
+        _stop_on_signals_while_starting()
     try:
         from .app import run
     except ImportError as exc:  # typer or rich missing
         print(f"error: {EXTRA_HINT} ({exc})", file=sys.stderr)
         raise SystemExit(2) from None
     run(list(sys.argv[1:] if argv is None else argv))
+
+
+_LATE_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+_AS_PROGRAM: list[bool] = []
+
+
+def _stop_on_signals_while_starting() -> None:
+    """Until a command watches for them, SIGTERM and SIGHUP end the program at once, with a
+    line saying so (nothing is being sent then) instead of a silent death."""
+
+    def stop(signum: int, _: object) -> None:
+        with contextlib.suppress(OSError):
+            print(f"stopped: {signal.Signals(signum).name} while starting", file=sys.stderr)
+        raise SystemExit(128 + signum)
+
+    _AS_PROGRAM.append(True)
+    for signum in _LATE_SIGNALS:
+        signal.signal(signum, stop)
+
+
+def ignore_late_signals() -> None:
+    """Once a command's work is done and written down, a late hang-up or SIGTERM must not
+    change its exit status (only when running as the program, never inside a caller's)."""
+    if _AS_PROGRAM:
+        for signum in _LATE_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)

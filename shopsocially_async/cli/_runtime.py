@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import shlex
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -25,7 +28,11 @@ EXIT_OK = 0
 EXIT_ITEMS_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT; a stop by SIGHUP exits 129, by SIGTERM 143
+#: The signals that stop a command cleanly: Ctrl-C, a closed terminal or SSH session, kill.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 #: The arguments the command line was started with (for the resume command).
 ARGV: ContextVar[tuple[str, ...]] = ContextVar("ARGV", default=())
@@ -33,11 +40,13 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class CliError(Exception):
-    """A problem to report in one line, with the exit status to use."""
+    """A problem to report in one line, with the exit status to use (and its label: a
+    ``note`` is a stop that is no error, such as a file already processed)."""
 
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+    def __init__(self, message: str, code: int = EXIT_USAGE, *, label: str = "error") -> None:
         super().__init__(message)
         self.code = code
+        self.label = label
 
 
 @attrs.frozen
@@ -101,6 +110,17 @@ def parse_date(option: str, value: str) -> date:
         raise CliError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def parse_time(option: str, value: str | None) -> datetime | None:
+    """An ISO 8601 time option (``2024-05-01T09:30``, UTC unless it says otherwise)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not a time; use YYYY-MM-DDTHH:MM") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def run(main: Callable[[], Awaitable[int]]) -> None:
     """Run an async command; turn expected failures into one line on stderr and an exit code."""
     try:
@@ -123,7 +143,7 @@ def _unwrap(exc: BaseException) -> BaseException:
 def _report(exc: BaseException) -> None:
     """Exit with one line for every error a user can cause; return for anything else."""
     if isinstance(exc, CliError):
-        _fail(str(exc), exc.code)
+        _fail(str(exc), exc.code, exc.label)
     if isinstance(exc, errors.AuthenticationError):
         _fail(
             f"the API refused the credentials ({exc}); check --partner-id and --api-key "
@@ -144,9 +164,39 @@ def _report(exc: BaseException) -> None:
         raise exc  # a bug: its own traceback, not the task groups' wrapping
 
 
-def _fail(message: str, code: int) -> None:
-    stderr.print(f"error: {message}", markup=False)
+def _fail(message: str, code: int, label: str = "error") -> None:
+    say(f"{label}: {message}")
     raise SystemExit(code)
+
+
+def say(message: str) -> None:
+    """A line on stderr; a terminal that went away (a dropped SSH session) is no error."""
+    with contextlib.suppress(OSError):
+        stderr.print(message, markup=False)
+
+
+def exit_status(signum: int) -> int:
+    """The conventional status of a command stopped by ``signum``: 128 + its number."""
+    return 128 + signum
+
+
+def stop_message(signum: int) -> str:
+    """``interrupted``, ``hang-up`` or ``terminated``, for the stop line."""
+    hangup = getattr(signal, "SIGHUP", None)
+    return {signal.SIGINT: "interrupted", hangup: "hang-up", signal.SIGTERM: "terminated"}.get(
+        signum, "stopped"
+    )
+
+
+def detach_terminal() -> None:
+    """After SIGHUP: writes to a terminal now fail, so send them to the null device (pipes
+    and files given as stdout or stderr keep working)."""
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            if os.isatty(fd):
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, fd)
+                os.close(null)
 
 
 async def preflight(client: ShopSociallyClient) -> None:
@@ -156,6 +206,13 @@ async def preflight(client: ShopSociallyClient) -> None:
     except errors.APIConnectionError as exc:
         raise CliError(
             f"cannot reach the API at {client.base_url}: {exc}", EXIT_UNREACHABLE
+        ) from None
+    except errors.NotFoundError:
+        raise CliError(
+            f"the API at {client.base_url} answered 404 Not Found to GET /activities: the "
+            "base URL is probably wrong; it ends in /v2/loyalty (e.g. "
+            "https://api.shopsocially.com/v2/loyalty)",
+            EXIT_UNREACHABLE,
         ) from None
 
 
@@ -186,3 +243,49 @@ def _program() -> list[str]:
     if os.path.basename(sys.argv[0]) == "__main__.py":
         return ["python", "-m", "shopsocially_async"]
     return ["shopsocially-async"]
+
+
+GLOBAL_OPTIONS = (
+    "--base-url",
+    "--partner-id",
+    "--api-key",
+    "--concurrency",
+    "--rate",
+    "--max-retries",
+    "--timeout",
+)
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Global options given after the command, moved before it (where typer reads them):
+    ``award x.csv --concurrency 8`` works as ``--concurrency 8 award x.csv``."""
+    command_at = _command_position(argv)
+    if command_at is None:
+        return list(argv)
+    moved: list[str] = []
+    kept: list[str] = []
+    rest = iter(argv[command_at + 1 :])
+    for arg in rest:
+        if arg == "--":
+            kept += [arg, *rest]
+            break
+        if arg.split("=", 1)[0] not in GLOBAL_OPTIONS:
+            kept.append(arg)
+            continue
+        moved.append(arg)
+        if "=" not in arg:
+            moved.extend(itertools.islice(rest, 1))  # its value
+    return [*argv[:command_at], *moved, argv[command_at], *kept]
+
+
+def _command_position(argv: list[str]) -> int | None:
+    """Where the command's name is: the first argument that is no option or option value."""
+    expect_value = False
+    for index, arg in enumerate(argv):
+        if expect_value:
+            expect_value = False
+        elif arg in GLOBAL_OPTIONS:
+            expect_value = True
+        elif not arg.startswith("-"):
+            return index
+    return None

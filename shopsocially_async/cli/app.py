@@ -8,13 +8,33 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import _config
+from .. import __version__, _config, bulk
 from .._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from ..bulk import DEFAULT_CONCURRENCY
 from ..bulk._records import plain
 from . import _runtime as rt
 from .bulkcmd import BulkJob, default_paths, run_bulk
-from .exportcmd import ExportJob, run_export
+from .exportcmd import ExportJob, resolve_format, run_export
+from .options import (
+    DEFAULT_GRACE,
+    DEFAULT_SKEW,
+    ChangedOpt,
+    CsvArg,
+    EncodingOpt,
+    ExportResumeOpt,
+    FailuresOpt,
+    ForceOpt,
+    FormatOpt,
+    FromOpt,
+    GraceOpt,
+    JournalOpt,
+    OutOpt,
+    ResumeOpt,
+    SkewOpt,
+    ToOpt,
+    WindowOpt,
+)
+from .reconcilecmd import ReconcileJob, run_reconcile
 
 app = typer.Typer(
     name="shopsocially-async",
@@ -30,8 +50,15 @@ app.add_typer(export_app, name="export")
 
 def run(argv: list[str]) -> None:
     """Run the command line (``main()`` calls this once typer is importable)."""
+    argv = rt.hoist_global_options(argv)
     rt.ARGV.set(tuple(argv))
     app(args=argv, prog_name="shopsocially-async")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"shopsocially-async {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -40,28 +67,49 @@ def options(
     base_url: Annotated[
         str | None,
         typer.Option(
-            envvar=_config.ENV_BASE_URL, help="API base URL (default: the ShopSocially API)"
+            envvar=_config.ENV_BASE_URL,
+            help="API base URL, ending in /v2/loyalty",
+            show_default=_config.DEFAULT_BASE_URL,
         ),
     ] = None,
-    partner_id: Annotated[str | None, typer.Option(envvar=_config.ENV_PARTNER_ID)] = None,
+    partner_id: Annotated[
+        str | None,
+        typer.Option(envvar=_config.ENV_PARTNER_ID, help="Your partner id", show_default="none"),
+    ] = None,
     api_key: Annotated[
         str | None,
-        typer.Option(envvar=_config.ENV_API_KEY, help="API key (prefer the environment variable)"),
+        typer.Option(
+            envvar=_config.ENV_API_KEY,
+            help="API key (prefer the environment variable)",
+            show_default="none",
+        ),
     ] = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
             min=1,
             max=1000,
-            help=f"Calls in flight at once (default {DEFAULT_CONCURRENCY}; "
-            f"demo {DEMO_CONCURRENCY})",
+            help="Calls in flight at once",
+            show_default=f"{DEFAULT_CONCURRENCY}; demo {DEMO_CONCURRENCY}",
         ),
     ] = None,
-    rate: Annotated[float | None, typer.Option(min=0.01, help="Max requests per second")] = None,
-    max_retries: Annotated[int, typer.Option(min=0, max=20)] = _config.DEFAULT_MAX_RETRIES,
+    rate: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="Most requests per second", show_default="unlimited"),
+    ] = None,
+    max_retries: Annotated[
+        int, typer.Option(min=0, max=20, help="Retries of a call that is safe to repeat")
+    ] = _config.DEFAULT_MAX_RETRIES,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request")] = 30.0,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
 ) -> None:
-    """Global options; credentials fall back to SHOPSOCIALLY_* environment variables."""
+    """Global options (before or after the command); credentials fall back to the
+    SHOPSOCIALLY_* environment variables."""
     ctx.obj = rt.Settings(base_url, partner_id, api_key, concurrency, rate, max_retries, timeout)
 
 
@@ -69,16 +117,6 @@ def _settings(ctx: typer.Context) -> rt.Settings:
     settings = ctx.find_root().obj
     assert isinstance(settings, rt.Settings)
     return settings
-
-
-CsvArg = Annotated[Path, typer.Argument(help="CSV file; header names are the API's parameters")]
-FailuresOpt = Annotated[
-    Path | None, typer.Option(help="Failures CSV (default: <csv>.failures.csv)")
-]
-JournalOpt = Annotated[
-    Path | None, typer.Option(help="Journal of processed lines (default: <csv>.journal)")
-]
-ResumeOpt = Annotated[bool, typer.Option("--resume", help="Skip the lines the journal lists")]
 
 
 def _bulk_command(kind: str, summary: str) -> None:
@@ -90,10 +128,23 @@ def _bulk_command(kind: str, summary: str) -> None:
         failures: FailuresOpt = None,
         journal: JournalOpt = None,
         resume: ResumeOpt = False,
+        allow_changed_input: ChangedOpt = False,
+        encoding: EncodingOpt = None,
+        clock_skew: SkewOpt = DEFAULT_SKEW,
+        settle_grace: GraceOpt = DEFAULT_GRACE,
     ) -> None:
         default_failures, default_journal = default_paths(csv_path)
-        failures, journal = failures or default_failures, journal or default_journal
-        job = BulkJob(kind, csv_path, failures, journal, resume)
+        policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
+        job = BulkJob(
+            kind,
+            csv_path,
+            failures or default_failures,
+            journal or default_journal,
+            resume=resume,
+            encoding=encoding,
+            allow_changed_input=allow_changed_input,
+            policy=policy,
+        )
         settings = _settings(ctx)
         rt.run(lambda: run_bulk(settings, job))
 
@@ -103,22 +154,45 @@ def _bulk_command(kind: str, summary: str) -> None:
 _bulk_command("award", "Award points: columns user_email, activity_id[, points_passed, order_id].")
 _bulk_command("redeem", "Redeem rewards: columns user_email, redemption_id.")
 _bulk_command("deduct", "Deduct points: columns user_email, points_passed, reason.")
-_bulk_command("returns", "Process returns: columns order_id[, returned_amount].")
+_bulk_command(
+    "returns",
+    "Process returns: columns order_id[, returned_amount, user_email]. user_email (the "
+    "order's member, not sent) lets a return in doubt be settled.",
+)
 
 
-FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")]
-ToOpt = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Output file")]
-FormatOpt = Annotated[str, typer.Option("--format", help="jsonl or csv")]
-WindowOpt = Annotated[int | None, typer.Option(min=1, help="Read the range N days at a time")]
-ExportResumeOpt = Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint")]
+@app.command()
+def reconcile(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A failures file (or any input CSV, with --since)")],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="When rows without a sent_at column were sent, e.g. 2024-05-01T09:30 (UTC)",
+            show_default="none: every row needs its sent_at",
+        ),
+    ] = None,
+    encoding: EncodingOpt = None,
+    clock_skew: SkewOpt = DEFAULT_SKEW,
+    settle_grace: GraceOpt = DEFAULT_GRACE,
+) -> None:
+    """Settle the rows that may have applied (outcome_unknown=true) by reading the ledger
+    back; write FILE.reconciled.csv and FILE.resend.csv; exit 1 while any stays ambiguous."""
+    settings = _settings(ctx)
+    policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
+
+    async def main() -> int:
+        job = ReconcileJob(path, rt.parse_time("--since", since), encoding, policy)
+        return await run_reconcile(settings, job)
+
+    rt.run(main)
 
 
 def _export(ctx: typer.Context, from_text: str, to_text: str, **fields: Any) -> None:
     settings = _settings(ctx)
 
     async def main() -> int:
-        rt.check_choice("--format", fields["format"], ("jsonl", "csv"))
+        fields["format"] = resolve_format(fields["out"], fields["format"])
         for status in fields.get("status", ()):
             rt.check_choice("--status", status, sorted(POINTS_STATUS_VALUES))
         rt.check_choice("--filter-by", fields.get("filter_by"), sorted(FILTER_BY_VALUES))
@@ -137,13 +211,18 @@ def export_transactions(
     from_text: FromOpt,
     to_text: ToOpt,
     out: OutOpt,
-    format: FormatOpt = "jsonl",
+    format: FormatOpt = None,
     status: Annotated[
-        list[str] | None, typer.Option(help="points_status filter; repeatable")
+        list[str] | None,
+        typer.Option(help="points_status filter; repeatable", show_default="every status"),
     ] = None,
-    user: Annotated[str | None, typer.Option(help="Only this member's transactions")] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Only this member's transactions", show_default="every member"),
+    ] = None,
     window_days: WindowOpt = None,
     resume: ExportResumeOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Every transaction between two dates (or one member's)."""
     _export(
@@ -157,6 +236,7 @@ def export_transactions(
         user_email=user,
         window_days=window_days,
         resume=resume,
+        force=force,
     )
 
 
@@ -166,12 +246,14 @@ def export_users(
     from_text: FromOpt,
     to_text: ToOpt,
     out: OutOpt,
-    format: FormatOpt = "jsonl",
+    format: FormatOpt = None,
     filter_by: Annotated[
-        str | None, typer.Option(help="enrollment_date or last_activity_date")
+        str | None,
+        typer.Option(help="enrollment_date or last_activity_date", show_default="enrollment_date"),
     ] = None,
     window_days: WindowOpt = None,
     resume: ExportResumeOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Every member enrolled (or active) between two dates."""
     _export(
@@ -184,6 +266,7 @@ def export_users(
         filter_by=filter_by,
         window_days=window_days,
         resume=resume,
+        force=force,
     )
 
 
@@ -230,19 +313,46 @@ def redemptions(ctx: typer.Context) -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port)")
+    ] = 8000,
     members: Annotated[int, typer.Option(min=0, help="Members to seed")] = 1000,
     transactions: Annotated[int, typer.Option(min=0, help="History to seed")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     rate_limit: Annotated[
         int | None,
-        typer.Option(min=1, help="Account limit in requests/s (429 RATE_LIMIT_EXCEEDED beyond)"),
+        typer.Option(
+            min=1,
+            help="Account limit in requests/s (429 RATE_LIMIT_EXCEEDED beyond)",
+            show_default="none",
+        ),
+    ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject failures, KIND[:ROUTE[:TIMES]], e.g. 'drop_after:POST /deduct:3'; "
+            "repeatable",
+            show_default="none",
+        ),
+    ] = None,
+    latency: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Delay requests, SECONDS[:ROUTE], e.g. '0.2:POST /deduct'; repeatable",
+            show_default="none",
+        ),
     ] = None,
 ) -> None:
     """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
     from .demo import serve_forever
+    from .faultspec import parse_fault, parse_latency
 
-    serve_forever(host, port, members, transactions, seed, rate_limit=rate_limit)
+    try:
+        faults = [*map(parse_latency, latency or ()), *map(parse_fault, fault or ())]
+        serve_forever(host, port, members, transactions, seed, faults, rate_limit=rate_limit)
+    except rt.CliError as exc:
+        rt.say(f"error: {exc}")
+        raise typer.Exit(exc.code) from None
 
 
 @app.command()
@@ -251,7 +361,8 @@ def demo(
     members: Annotated[int, typer.Option(min=10, help="Members to seed")] = 2000,
     awards: Annotated[int, typer.Option(min=10, help="Awards to send")] = 3000,
     out_dir: Annotated[
-        Path | None, typer.Option(help="Where the export goes (default: a new temporary directory)")
+        Path | None,
+        typer.Option(help="Where the export goes", show_default="a new temporary directory"),
     ] = None,
 ) -> None:
     """The whole library on the embedded server: bulk awards with faults, export, reconcile."""

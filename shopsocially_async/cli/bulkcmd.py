@@ -1,19 +1,21 @@
-"""``award`` / ``redeem`` / ``deduct`` / ``returns`` from a CSV file.
+"""``award`` / ``redeem`` / ``deduct`` / ``returns`` from a CSV file, safe against any crash.
 
-Each processed line goes to the journal (so ``--resume`` skips it) and each failure to the
-failures file (input columns + ``error_code``, ``message``, ``outcome_unknown``). Ctrl-C
-stops taking lines, lets the calls in flight finish, then prints the command to resume; a
-second Ctrl-C abandons the calls in flight, which are written to the failures file as
-outcome unknown (never re-sent by ``--resume``: reconcile them first).
+Every row is written to the journal as *sent*, durably, before its request leaves, and as
+*done* with its outcome after (see :mod:`.journal`). A run first settles the rows an earlier
+run left in doubt, by reading the ledger back: applied → done; never answered and not
+applied → sent again; ambiguous → the failures file, never re-sent. Rows whose call ended
+``outcome_unknown`` are settled the same way at the end of the run. Ctrl-C, SIGTERM and
+SIGHUP stop taking rows and let the calls in flight finish; a second signal abandons them
+(the next ``--resume`` settles them). After ``kill -9`` at any moment, ``--resume`` does the
+same. The failures file is rewritten from the journal at the end of every run.
 """
 
 from __future__ import annotations
 
-import csv
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import anyio
 import attrs
@@ -22,8 +24,12 @@ from .. import bulk, errors
 from .._client import ShopSociallyClient
 from ..models import Transaction
 from . import _runtime as rt
-from .csvinput import RESULT_COLUMNS, SPECS, Journal, Row, count_rows, input_columns, read_rows
+from . import ignore_late_signals
+from .csvinput import SPECS, InputFile, Row, RowReader, check_input
+from .journal import TICK_SECONDS, JournalFile, Pending, now
+from .journaling import open_journal, write_failures
 from .progress import progress
+from .settling import Doubt, settle_rows, utc
 
 Method = Callable[..., Awaitable[Transaction]]
 
@@ -36,7 +42,10 @@ class BulkJob:
     csv_path: Path
     failures_path: Path
     journal_path: Path
-    resume: bool
+    resume: bool = False
+    encoding: str | None = None
+    allow_changed_input: bool = False
+    policy: bulk.SettlePolicy = attrs.field(factory=bulk.SettlePolicy)
 
 
 def default_paths(csv_path: Path) -> tuple[Path, Path]:
@@ -54,152 +63,221 @@ def _method(client: ShopSociallyClient, kind: str) -> Method:
     return methods[kind]
 
 
-class FailuresFile:
-    """The failures CSV (a context manager): appended and flushed row by row."""
-
-    def __init__(self, path: Path, columns: list[str]) -> None:
-        self._path, self._columns = path, [*columns, *RESULT_COLUMNS]
-        self.count = 0
-
-    def __enter__(self) -> FailuresFile:
-        fresh = not self._path.exists() or self._path.stat().st_size == 0
-        self._handle: TextIO = self._path.open("a", newline="", encoding="utf-8")
-        self._writer = csv.DictWriter(self._handle, self._columns)
-        if fresh:
-            self._writer.writeheader()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._handle.close()
-
-    def add(self, row: Row, code: str, message: str, outcome_unknown: bool) -> None:
-        self._writer.writerow(
-            {
-                **row.cells,
-                "error_code": code,
-                "message": message,
-                "outcome_unknown": str(outcome_unknown).lower(),
-            }
-        )
-        self._handle.flush()
-        self.count += 1
-
-
-def _error_code(error: errors.ShopSociallyError) -> str:
+def error_code(error: errors.ShopSociallyError) -> str:
+    """The API's error code, or the exception's name."""
     if isinstance(error, errors.APIError) and error.error_code:
         return error.error_code
     return type(error).__name__
 
 
 async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
-    """Check the file, then send every line not yet done; returns the exit status."""
-    spec = SPECS[job.kind]
-    journal = Journal(job.journal_path)
-    if journal.exists():
-        if not job.resume:
-            raise rt.CliError(
-                f"{job.journal_path} exists from an earlier run: pass --resume to "
-                "skip the lines it lists, or delete it to start over"
-            )
-        await anyio.to_thread.run_sync(journal.load)
-    rows, todo = await anyio.to_thread.run_sync(count_rows, job.csv_path, spec, journal.done)
-    columns = input_columns(job.csv_path, spec)
+    """Check the file, settle what an earlier run left in doubt, send the rest."""
+    checked = await anyio.to_thread.run_sync(check_input, job.csv_path, job.kind, job.encoding)
+    if checked.repeated:
+        rt.say(
+            f"note: {checked.repeated} rows repeat an earlier row exactly; should one end in "
+            "doubt, settling cannot tell the copies apart (give each a unique "
+            f"{_unique_column(job.kind)})"
+        )
     async with settings.client() as client:
-        await rt.preflight(client)
-        counters = bulk.RunCounters(total=todo)
-        runner = _Runner(_method(bulk.counting_retries(client, counters), job.kind), counters)
-        with journal, FailuresFile(job.failures_path, columns) as failures:
-            await runner.run(settings, job, journal, failures)
-    return _report(job, runner, counters, rows - todo)
+        binding = {
+            "base_url": client.base_url,
+            "partner_id": settings.partner_id,
+            "encoding": checked.encoding,
+        }
+        journal = await anyio.to_thread.run_sync(open_journal, job, binding, checked)
+        try:
+            return await _Session(settings, client, job, checked, journal).run()
+        finally:
+            journal.close()
 
 
-class _Runner:
-    """Streams the lines through ``bulk.run_many``, recording every result as it comes."""
+def _unique_column(kind: str) -> str:
+    return {"deduct": "reason", "award": "order_id"}.get(kind, "row")
 
-    def __init__(self, method: Method, counters: bulk.RunCounters) -> None:
-        self._method = method
-        self.counters = counters
-        self.in_flight: dict[int, Row] = {}
-        self.interrupted = False
-        self.abandoned = 0
+
+class _Session:
+    """One run over the file: settle leftovers, send, settle, write the failures file."""
+
+    def __init__(
+        self,
+        settings: rt.Settings,
+        client: ShopSociallyClient,
+        job: BulkJob,
+        checked: InputFile,
+        journal: JournalFile,
+    ) -> None:
+        self.settings, self.client, self.job, self.checked = settings, client, job, checked
+        self.journal = journal
+        self.counters = bulk.RunCounters()
+        self.stopped_by: int | None = None
+        self.finished = False
+        self.skipped = 0
+        self._method = _method(bulk.counting_retries(client, self.counters), job.kind)
+        self._run: bulk.BulkRun[Row, Transaction] | None = None
+        self._soft: anyio.CancelScope | None = None
+        self._hard = anyio.CancelScope()
+
+    async def run(self) -> int:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._watch_signals)  # until the very end, _finish included
+            with self._hard:
+                async with anyio.create_task_group() as ticking:
+                    ticking.start_soon(self._tick)
+                    await rt.preflight(self.client)
+                    await self._phases()
+                    ticking.cancel_scope.cancel()
+            code = await anyio.to_thread.run_sync(self._finish)
+            tasks.cancel_scope.cancel()
+        ignore_late_signals()
+        return code
+
+    async def _phases(self) -> None:
+        await self._settle_softly()  # what an earlier run left in doubt, before any sending
+        if self.stopped_by is None:
+            await self._send_rows()
+        if self.stopped_by is None:
+            await self._settle_softly()  # what this run's calls left in doubt
+        self.finished = self.stopped_by is None
+
+    async def _settle_softly(self) -> None:
+        """Settle the pending rows; a first stop signal cancels this (it only reads)."""
+        with anyio.CancelScope() as self._soft:
+            await self._settle_pending()
+        self._soft = None
+
+    async def _settle_pending(self) -> None:
+        state = self.journal.state
+        pending = {**state.sending, **state.unknown}
+        if not pending:
+            return
+        interrupted = set(state.sending)
+        death = utc(max(self.journal.previous_end, 0.0) + TICK_SECONDS)
+        doubts = [
+            Doubt(p.cells, utc(p.sent_at), utc(p.failed_at) if p.failed_at else death)
+            for p in pending.values()
+        ]
+        settled = await settle_rows(
+            self.client, self.job.kind, doubts, claimed=state.claimed, policy=self.job.policy
+        )
+        tally: dict[str, int] = {}
+        for (key, item), verdict in zip(pending.items(), settled, strict=True):
+            word = self._record_settlement(key, item, verdict, key in interrupted)
+            tally[word] = tally.get(word, 0) + 1
+        rt.say("settled: " + ", ".join(f"{n} {word}" for word, n in sorted(tally.items())))
+
+    def _record_settlement(
+        self, key: str, item: Pending, verdict: bulk.Settlement | str, interrupted: bool
+    ) -> str:
+        record: dict[str, Any] = {"t": "done", "k": key, "at": now(), "code": item.code}
+        if isinstance(verdict, str):
+            record.update(outcome="ambiguous", msg=f"{item.message}; settling: {verdict}")
+        elif verdict.verdict is bulk.Verdict.APPLIED:
+            record.update(outcome="applied", id=verdict.transaction_id, settled=True)
+        elif verdict.verdict is bulk.Verdict.NOT_APPLIED:
+            record.update(outcome="resend" if interrupted else "failed")
+            record["msg"] = f"{item.message}; settled: not applied, safe to send again"
+        else:
+            record.update(outcome="ambiguous", candidates=list(verdict.candidates))
+            record["msg"] = f"{item.message}; settling: {verdict.reason}"
+        self.journal.record(record)
+        outcome: str = record["outcome"]
+        return {"resend": "to send again", "failed": "not applied"}.get(outcome, outcome)
+
+    async def _send_rows(self) -> None:
+        state, job = self.journal.state, self.job
+        todo = await anyio.to_thread.run_sync(self._count_open)
+        self.counters.total, self.skipped = todo, self.checked.rows - todo
+        if self.skipped:
+            rt.say(f"skipped {self.skipped} rows already done (from {job.journal_path})")
+        rows = (r for r in RowReader(job.csv_path, job.kind, self.checked.encoding)
+                if state.is_open(r.key))  # fmt: skip
+        async with (
+            bulk.run_many(
+                self._call,
+                rows,
+                concurrency=self.settings.workers(),
+                rate=self.settings.rate,
+                counters=self.counters,
+            ) as run,
+            progress(job.kind, self.counters),
+        ):
+            self._run = run
+            async for result in run:
+                self._record(result)
+
+    def _count_open(self) -> int:
+        reader = RowReader(self.job.csv_path, self.job.kind, self.checked.encoding)
+        return sum(self.journal.state.is_open(row.key) for row in reader)
 
     async def _call(self, row: Row) -> Transaction:
-        # A row leaves in_flight only once its result is recorded (see run): a hard stop
-        # then finds every row whose result it never wrote down, finished or not.
-        self.in_flight[row.line] = row
+        sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
+        await self.journal.record_durably(sent)  # on disk before the request leaves
         return await self._method(**row.arguments)
 
-    async def run(
-        self, settings: rt.Settings, job: BulkJob, journal: Journal, failures: FailuresFile
-    ) -> None:
-        spec = SPECS[job.kind]
-        rows = (r for r in read_rows(job.csv_path, spec) if not journal.done(r.line))
-        async with anyio.create_task_group() as guard:
-            async with (
-                bulk.run_many(
-                    self._call,
-                    rows,
-                    concurrency=settings.workers(),
-                    rate=settings.rate,
-                    counters=self.counters,
-                ) as run,
-                progress(job.kind, self.counters),
-            ):
-                guard.start_soon(self._watch_interrupts, run, guard.cancel_scope)
-                try:
-                    async for result in run:
-                        _record(result, journal, failures)
-                        del self.in_flight[result.input.line]
-                finally:
-                    self._abandon(journal, failures)
-            guard.cancel_scope.cancel()
+    def _record(self, result: bulk.BulkResult[Row, Transaction]) -> None:
+        record: dict[str, Any] = {"t": "done", "k": result.input.key, "at": now()}
+        if result.ok or result.replayed:
+            record.update(outcome="applied", id=result.value.id if result.value else None)
+        else:
+            assert result.error is not None
+            outcome = "unknown" if result.outcome_unknown else "failed"
+            record.update(outcome=outcome, code=error_code(result.error), msg=str(result.error))
+        self.journal.record(record)
 
-    async def _watch_interrupts(
-        self, run: bulk.BulkRun[Row, Transaction], hard_stop: anyio.CancelScope
-    ) -> None:
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-            async for _ in signals:
-                if self.interrupted:
-                    hard_stop.cancel()
+    async def _tick(self) -> None:
+        while True:
+            await anyio.sleep(TICK_SECONDS)
+            self.journal.record({"t": "tick", "at": now()})
+
+    async def _watch_signals(self) -> None:
+        with anyio.open_signal_receiver(*rt.STOP_SIGNALS) as signals:
+            async for signum in signals:
+                if signum == getattr(signal, "SIGHUP", None):
+                    rt.detach_terminal()
+                if self.stopped_by is not None:
+                    self._hard.cancel()
                     return
-                self.interrupted = True
-                run.stop()
-                rt.stderr.print(
-                    f"\nstopping: waiting for {len(self.in_flight)} calls in flight "
-                    "(Ctrl-C again to abandon them)",
-                    markup=False,
-                )
+                self._stop(signum)
 
-    def _abandon(self, journal: Journal, failures: FailuresFile) -> None:
-        """Rows abandoned by a hard stop may have applied: failures file, outcome unknown."""
-        for row in list(self.in_flight.values()):
-            failures.add(row, "INTERRUPTED", "abandoned in flight; may have been applied", True)
-            journal.record(row.line)
-            self.abandoned += 1
-        self.in_flight.clear()
-
-
-def _record(result: bulk.BulkResult[Row, Any], journal: Journal, failures: FailuresFile) -> None:
-    error = None if result.replayed else result.error  # a replay applied exactly once
-    if error is not None:
-        failures.add(result.input, _error_code(error), str(error), error.outcome_unknown)
-    journal.record(result.input.line)
-
-
-def _report(job: BulkJob, runner: _Runner, counters: bulk.RunCounters, skipped: int) -> int:
-    if skipped:
-        rt.stderr.print(f"skipped {skipped} lines already done (from {job.journal_path})")
-    failed = counters.failed + runner.abandoned
-    if failed:
-        rt.stderr.print(
-            f"{failed} failed lines written to {job.failures_path} "
-            f"({counters.outcome_unknown + runner.abandoned} outcome unknown: "
-            "reconcile those before sending them again)",
-            markup=False,
+    def _stop(self, signum: int) -> None:
+        self.stopped_by = signum
+        if self._run is not None:
+            self._run.stop()
+        if self._soft is not None:
+            self._soft.cancel()
+        rt.say(
+            f"\nstopping ({rt.stop_message(signum)}): waiting for {self.counters.in_flight} "
+            "calls in flight (a second signal abandons them; --resume settles abandoned calls)"
         )
-    if runner.interrupted:
-        rt.stderr.print(f"interrupted. To resume: {rt.resume_command()}", markup=False)
+
+    def _finish(self) -> int:
+        """Failures file first, then the completion mark, then the report."""
+        self.journal.sync()
+        failures = write_failures(self.job, self.journal.state)
+        if self.finished:
+            self.journal.record({"t": "complete", "at": now(), "failed": len(failures)})
+            self.journal.sync()
+        return _report(self, failures)
+
+
+def _report(session: _Session, failures: list[Any]) -> int:
+    job = session.job
+    if failures:
+        unknown = sum(f.unknown for f in failures)
+        settle = (
+            f" ({unknown} outcome unknown: never re-sent; settle them with: shopsocially-async "
+            f"reconcile {job.failures_path})"
+            if unknown
+            else ""
+        )
+        rt.say(f"{len(failures)} failed rows written to {job.failures_path}{settle}")
+    if session.stopped_by is not None:
+        rt.say(f"{rt.stop_message(session.stopped_by)}. To resume: {rt.resume_command()}")
         if rt.api_key_was_given():
-            rt.stderr.print(rt.api_key_hint(), markup=False)
-        return rt.EXIT_INTERRUPTED
-    return rt.EXIT_ITEMS_FAILED if failed else rt.EXIT_OK
+            rt.say(rt.api_key_hint())
+        return rt.exit_status(session.stopped_by)
+    return rt.EXIT_ITEMS_FAILED if failures else rt.EXIT_OK
+
+
+__all__ = ["SPECS", "BulkJob", "default_paths", "error_code", "run_bulk"]

@@ -1,17 +1,22 @@
 """CSV input for the bulk commands: header names are the API's parameter names.
 
-The file is checked in full before anything is sent (streamed, so any size is fine): a bad
-row stops the command with one line naming the file, the line and the column. A journal of
-the lines already processed lets ``--resume`` skip them after an interruption.
+The file is checked in full before anything is sent (streamed, so any size is fine): every
+bad row is reported (the first :data:`MAX_REPORTED`, then a count), each naming the file,
+the line and the column. Files are UTF-8, with or without a byte-order mark, or UTF-16 with
+one (what spreadsheets export); ``--encoding`` names any other. Each row gets a key from its
+content (and which occurrence of that content it is) for the journal.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
@@ -19,28 +24,43 @@ from .. import _params as p
 from ..errors import InvalidArgumentError
 from ._runtime import CliError
 
-#: Columns of a failures file: it can be fed back as input once reconciled.
-RESULT_COLUMNS = ("error_code", "message", "outcome_unknown")
+#: Columns our own output files add: a failures or reconciled file can be read back as input.
+RESULT_COLUMNS = (
+    "error_code",
+    "message",
+    "outcome_unknown",
+    "sent_at",
+    "candidates",
+    "line",
+    "verdict",
+    "transaction_id",
+)
+#: The largest point amount (or order amount) any command accepts.
+MAX_AMOUNT = Decimal(1_000_000_000)
+MAX_REPORTED = 20
 
 
-def _amount(name: str, text: str) -> Decimal:
+def _number(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise InvalidArgumentError(f"{text!r} is not a number") from None
     if not value.is_finite() or value <= 0:
         raise InvalidArgumentError(f"{text!r} is not a positive number")
+    if value > MAX_AMOUNT:
+        raise InvalidArgumentError(f"{text!r} is more than {MAX_AMOUNT:,}, the most accepted")
     return value
+
+
+def _amount(name: str, text: str) -> Decimal:
+    return _number(text)
 
 
 def _whole(name: str, text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise InvalidArgumentError(f"{text!r} is not a whole number of points") from None
-    if value <= 0:
-        raise InvalidArgumentError(f"{text!r} is not a positive number of points")
-    return value
+    value = _number(text)
+    if value != value.to_integral_value():
+        raise InvalidArgumentError(f"{text!r} is not a whole number of points")
+    return int(value)
 
 
 def _text(name: str, text: str) -> str:
@@ -52,11 +72,13 @@ Convert = Callable[[str, str], Any]
 
 @attrs.frozen
 class Spec:
-    """The columns one command reads, and how each cell becomes an argument."""
+    """The columns one command reads, how each cell becomes an argument, and which columns
+    are ours alone (``unsent``: read and checked, never sent to the API)."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     converters: dict[str, Convert] = attrs.field(factory=dict)
+    unsent: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -72,21 +94,101 @@ SPECS = {
     ),
     "redeem": Spec(("user_email", "redemption_id")),
     "deduct": Spec(("user_email", "points_passed", "reason"), (), {"points_passed": _whole}),
-    "returns": Spec(("order_id",), ("returned_amount",), {"returned_amount": _amount}),
+    "returns": Spec(
+        ("order_id",),
+        ("returned_amount", "user_email"),
+        {"returned_amount": _amount},
+        unsent=("user_email",),
+    ),
 }
 
 
 @attrs.frozen
 class Row:
-    """One data row: its line in the file, its cells as read, and the call's arguments."""
+    """One data row: its line, its journal key, its cells as read, and the call's arguments
+    (``settle_arguments`` add the columns kept for settling, such as a return's member)."""
 
     line: int
+    key: str
     cells: dict[str, str]
     arguments: dict[str, Any]
+    settle_arguments: dict[str, Any]
+    results: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class InputFile:
+    """A checked input file: its encoding, own columns, row count and identity."""
+
+    path: Path
+    encoding: str
+    columns: list[str]
+    rows: int
+    repeated: int
+    size: int
+    sha256: str
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What binds a journal to this file's content."""
+        return {"size": self.size, "sha256": self.sha256}
+
+
+def resolve_encoding(path: Path, given: str | None) -> str:
+    """The codec to read ``path`` with: the byte-order mark's, else ``given``, else UTF-8."""
+    head = _head(path)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if given is None:
+        return "utf-8"
+    try:
+        return codecs.lookup(given).name
+    except LookupError:
+        raise CliError(f"--encoding: {given!r} is not an encoding Python knows") from None
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4)
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a CSV file") from None
+
+
+def text_lines(path: Path, encoding: str) -> Iterator[str]:
+    """The file's lines as text; a line that does not decode is one clear error."""
+    if encoding.startswith(("utf-16", "utf-32")):  # not byte-wise: the codec finds the lines
+        with path.open(newline="", encoding=encoding) as handle:
+            try:
+                yield from handle
+            except UnicodeDecodeError as exc:
+                raise _not_decodable(path, encoding, None, exc) from None
+        return
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _not_decodable(path, encoding, number, exc) from None
+
+
+def _not_decodable(
+    path: Path, encoding: str, line: int | None, exc: UnicodeDecodeError
+) -> CliError:
+    where = f" line {line}" if line is not None else ""
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return CliError(
+        f"{path}{where} is not {encoding} text (byte 0x{byte}): save the file as UTF-8, or "
+        "name its encoding with --encoding (e.g. --encoding cp1252 for Excel on Windows)"
+    )
 
 
 def _check_header(path: Path, header: list[str] | None, spec: Spec) -> list[str]:
-    if not header:
+    if not header or not any(h.strip() for h in header):
         raise CliError(f"{path}: the file is empty; the first line must name the columns")
     names = [h.strip() for h in header]
     unknown = [n for n in names if n not in spec.columns and n not in RESULT_COLUMNS]
@@ -94,99 +196,146 @@ def _check_header(path: Path, header: list[str] | None, spec: Spec) -> list[str]
         raise CliError(
             f"{path} line 1: unknown column {unknown[0]!r}; expected {', '.join(spec.columns)}"
         )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise CliError(f"{path} line 1: column {twice[0]!r} appears more than once")
     missing = [n for n in spec.required if n not in names]
     if missing:
         raise CliError(f"{path} line 1: missing column {missing[0]!r}")
     return names
 
 
-def _row(path: Path, line: int, names: list[str], values: list[str], spec: Spec) -> Row:
-    if len(values) != len(names):
-        raise CliError(f"{path} line {line}: {len(values)} fields, the header has {len(names)}")
-    cells = {n: v.strip() for n, v in zip(names, values, strict=True)}
-    arguments: dict[str, Any] = {}
-    for name in spec.columns:
+def row_digest(kind: str, spec: Spec, cells: Mapping[str, str]) -> str:
+    """A digest of the row's content (96 bits, hex): the command and every column's cell."""
+    content = json.dumps([kind, [cells.get(name, "") for name in spec.columns]])
+    return hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
+
+
+class _Parser:
+    """Turns the data rows of one file into :class:`Row` s (or raises :class:`_BadRow`)."""
+
+    def __init__(self, path: Path, kind: str, names: list[str]) -> None:
+        self.path, self.kind, self.spec, self.names = path, kind, SPECS[kind], names
+        self._seen: dict[str, int] = {}
+
+    def row(self, line: int, values: list[str]) -> Row:
+        if len(values) != len(self.names):
+            raise _BadRow(f"line {line}: {len(values)} fields, the header has {len(self.names)}")
+        everything = {n: v.strip() for n, v in zip(self.names, values, strict=True)}
+        cells = {n: everything[n] for n in self.names if n not in RESULT_COLUMNS}
+        results = {n: everything[n] for n in self.names if n in RESULT_COLUMNS}
+        arguments = {name: self._cell(line, name, cells) for name in self.spec.columns}
+        arguments = {name: value for name, value in arguments.items() if value is not None}
+        digest = row_digest(self.kind, self.spec, cells)
+        occurrence = self._seen.get(digest, 0)
+        self._seen[digest] = occurrence + 1
+        sent = {k: v for k, v in arguments.items() if k not in self.spec.unsent}
+        return Row(line, f"{digest}:{occurrence}", cells, sent, arguments, results)
+
+    def _cell(self, line: int, name: str, cells: Mapping[str, str]) -> Any:
         text = cells.get(name, "")
         if not text:
-            if name in spec.required:
-                raise CliError(f"{path} line {line}, column {name}: empty")
-            continue
+            if name in self.spec.required:
+                raise _BadRow(f"line {line}, column {name}: empty")
+            return None
         try:
-            arguments[name] = spec.convert(name, text)
+            return self.spec.convert(name, text)
         except InvalidArgumentError as exc:
             message = str(exc).removeprefix(f"{name} ")
-            raise CliError(f"{path} line {line}, column {name}: {message}") from None
-    return Row(line, {n: cells[n] for n in names if n not in RESULT_COLUMNS}, arguments)
-
-
-def read_rows(path: Path, spec: Spec) -> Iterator[Row]:
-    """Every data row, checked and converted, in file order (streamed)."""
-    with _open(path) as handle:
-        reader = csv.reader(handle)
-        names = _check_header(path, next(reader, None), spec)
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue  # blank lines
-            yield _row(path, reader.line_num, names, values, spec)
-
-
-def input_columns(path: Path, spec: Spec) -> list[str]:
-    """The input's own columns (what the failures file repeats)."""
-    with _open(path) as handle:
-        names = _check_header(path, next(csv.reader(handle), None), spec)
-    return [n for n in names if n not in RESULT_COLUMNS]
-
-
-def count_rows(path: Path, spec: Spec, done: Callable[[int], bool]) -> tuple[int, int]:
-    """Check the whole file; return (rows, rows still to do)."""
-    rows = todo = 0
-    for row in read_rows(path, spec):
-        rows += 1
-        todo += not done(row.line)
-    return rows, todo
-
-
-def _open(path: Path) -> TextIO:
-    try:
-        return path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-
-
-class Journal:
-    """The input lines already processed: one line number per line, flushed as results come.
-
-    ``--resume`` loads it into a set (about 60 bytes per processed row) to skip those rows.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._done: set[int] = set()
-        self._handle: TextIO | None = None
+            raise _BadRow(f"line {line}, column {name}: {message}") from None
 
     @property
-    def count(self) -> int:
-        return len(self._done)
+    def repeated(self) -> int:
+        """Rows whose content appeared earlier in the file."""
+        return sum(count - 1 for count in self._seen.values())
 
-    def exists(self) -> bool:
-        return self.path.exists() and self.path.stat().st_size > 0
 
-    def load(self) -> None:
-        with self.path.open(encoding="utf-8") as handle:
-            self._done = {int(line) for line in handle if line.strip()}
+class _BadRow(Exception):
+    """One row that cannot be sent."""
 
-    def done(self, line: int) -> bool:
-        return line in self._done
 
-    def __enter__(self) -> Journal:
-        self._handle = self.path.open("a", encoding="utf-8")
-        return self
+def row_from_cells(kind: str, cells: Mapping[str, str], line: int = 0) -> Row:
+    """A row rebuilt from the cells a journal or failures file kept (checked again);
+    ``ValueError`` says what is wrong with it."""
+    names = [name for name in cells if name in SPECS[kind].columns]
+    try:
+        return _Parser(Path(), kind, names).row(line, [cells[name] for name in names])
+    except _BadRow as exc:
+        raise ValueError(str(exc)) from None
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self._handle is not None:
-            self._handle.close()
 
-    def record(self, line: int) -> None:
-        assert self._handle is not None
-        self._handle.write(f"{line}\n")
-        self._handle.flush()
+class RowReader:
+    """One pass over a file's data rows (the header is checked on creation).
+
+    With ``problems`` a list, bad rows are appended to it and skipped; otherwise the first
+    raises :class:`CliError`. After the pass, ``repeated`` counts rows whose content
+    appeared earlier in the file.
+    """
+
+    def __init__(
+        self, path: Path, kind: str, encoding: str, problems: list[str] | None = None
+    ) -> None:
+        self.path, self.problems = path, problems
+        self._reader = csv.reader(text_lines(path, encoding))
+        self.names = _check_header(path, next(self._reader, None), SPECS[kind])
+        self._parser = _Parser(path, kind, self.names)
+
+    @property
+    def repeated(self) -> int:
+        return self._parser.repeated
+
+    def __iter__(self) -> Iterator[Row]:
+        for values in self._reader:
+            if not any(v.strip() for v in values):
+                continue  # blank lines
+            try:
+                yield self._parser.row(self._reader.line_num, values)
+            except _BadRow as exc:
+                if self.problems is None:
+                    raise CliError(f"{self.path} {exc}") from None
+                self.problems.append(f"{self.path} {exc}")
+
+
+def check_input(path: Path, kind: str, given_encoding: str | None) -> InputFile:
+    """Read the whole file once: every bad row is reported before anything is sent."""
+    encoding = resolve_encoding(path, given_encoding)
+    problems: list[str] = []
+    reader = RowReader(path, kind, encoding, problems)
+    rows = sum(1 for _ in reader)
+    if problems:
+        raise CliError(_problems_message(path, problems))
+    size, sha256 = file_identity(path)
+    columns = [n for n in reader.names if n not in RESULT_COLUMNS]
+    return InputFile(path, encoding, columns, rows, reader.repeated, size, sha256)
+
+
+def _problems_message(path: Path, problems: list[str]) -> str:
+    shown = problems[:MAX_REPORTED]
+    if len(problems) > MAX_REPORTED:
+        shown.append(f"{path}: {len(problems) - MAX_REPORTED} more bad rows")
+    if len(problems) > 1:
+        shown.append(f"{path}: {len(problems)} bad rows; nothing was sent")
+    return "\nerror: ".join(shown)
+
+
+def file_identity(path: Path) -> tuple[int, str]:
+    """The file's size and SHA-256 (what a journal is bound to)."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def input_record(kind: str, arguments: Mapping[str, Any]) -> Any:
+    """The bulk input record (``DeductInput``, ...) of a row's settle arguments."""
+    from .. import bulk
+
+    records: dict[str, Any] = {
+        "award": bulk.AwardInput,
+        "redeem": bulk.RedeemInput,
+        "deduct": bulk.DeductInput,
+        "returns": bulk.ReturnInput,
+    }
+    return records[kind](**arguments)

@@ -14,6 +14,7 @@ from .._client import ShopSociallyClient
 from .._params import FilterBy, PointsStatus
 from ..bulk import Checkpoint, ExportFormat
 from . import _runtime as rt
+from . import ignore_late_signals
 from .progress import progress
 
 
@@ -31,37 +32,77 @@ class ExportJob:
     filter_by: FilterBy | None = None
     window_days: int | None = None
     resume: bool = False
+    force: bool = False
+
+
+SUFFIXES: dict[str, ExportFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def resolve_format(out: Path, given: str | None) -> ExportFormat:
+    """``--format``, or what the output's suffix says; a contradiction is refused."""
+    inferred = SUFFIXES.get(out.suffix.lower())
+    if given is None:
+        if inferred is None:
+            raise rt.CliError(
+                f"--out {out}: cannot tell the format from its name; end it in .jsonl or .csv, "
+                "or pass --format jsonl|csv"
+            )
+        return inferred
+    rt.check_choice("--format", given, ("jsonl", "csv"))
+    if inferred is not None and inferred != given:
+        raise rt.CliError(f"--format {given} contradicts --out {out}: drop one of them")
+    return "csv" if given == "csv" else "jsonl"
+
+
+def check_output(job: ExportJob) -> None:
+    """An existing output is overwritten only with --force, or continued with --resume."""
+    if job.force or not job.out.exists():
+        return
+    checkpoint = Path(f"{job.out}.checkpoint.json")
+    if not job.resume:
+        raise rt.CliError(
+            f"{job.out} exists: pass --resume to continue the export that wrote it, or "
+            "--force to overwrite it"
+        )
+    if not checkpoint.exists():
+        raise rt.CliError(
+            f"{job.out} exists but has no checkpoint ({checkpoint.name}): no export of ours "
+            "was interrupted there; pass --force to overwrite it"
+        )
 
 
 async def run_export(settings: rt.Settings, job: ExportJob) -> int:
     """Run the export under a progress bar; returns the exit status."""
+    check_output(job)
     async with settings.client() as client:
         await rt.preflight(client)
         counters = bulk.RunCounters()
         final: Checkpoint | None = None
+        stopped: list[int] = []
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(_cancel_on_interrupt, tasks.cancel_scope)
+            tasks.start_soon(_cancel_on_stop, tasks.cancel_scope, stopped)
             async with progress(f"export {job.kind}", counters):
                 final = await _export(client, job, counters)
             tasks.cancel_scope.cancel()
+        ignore_late_signals()
     if final is None:
-        rt.stderr.print(
-            f"interrupted after {counters.succeeded} records; the checkpoint is "
-            f"saved. To resume: {rt.resume_command()}",
-            markup=False,
+        rt.say(
+            f"{rt.stop_message(stopped[0])} after {counters.succeeded} records; the checkpoint "
+            f"is saved. To resume: {rt.resume_command()}"
         )
         if rt.api_key_was_given():
-            rt.stderr.print(rt.api_key_hint(), markup=False)
-        return rt.EXIT_INTERRUPTED
-    rt.stderr.print(
-        f"wrote {final.records} records ({final.size} bytes) to {job.out}", markup=False
-    )
+            rt.say(rt.api_key_hint())
+        return rt.exit_status(stopped[0])
+    rt.say(f"wrote {final.records} records ({final.size} bytes) to {job.out}")
     return rt.EXIT_OK
 
 
-async def _cancel_on_interrupt(scope: anyio.CancelScope) -> None:
-    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async for _ in signals:
+async def _cancel_on_stop(scope: anyio.CancelScope, stopped: list[int]) -> None:
+    with anyio.open_signal_receiver(*rt.STOP_SIGNALS) as signals:
+        async for signum in signals:
+            if signum == getattr(signal, "SIGHUP", None):
+                rt.detach_terminal()
+            stopped.append(signum)
             scope.cancel()  # the page being written completes and is checkpointed first
             return
 

@@ -1,8 +1,13 @@
-"""Progress on stderr: a rich progress bar on a terminal, plain periodic lines otherwise."""
+"""Progress on stderr: a rich progress bar on a terminal, plain periodic lines otherwise.
+
+Output that cannot be written (a closed pipe, a terminal gone with its SSH session) is
+dropped: progress is never a reason for a run to fail.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -43,21 +48,33 @@ async def progress(
     live = console.is_terminal
     async with anyio.create_task_group() as tasks:
         if live:
-            with _bar(console) as bar:
-                task = bar.add_task(label, total=counters.total, failed=0, retries=0, rate=0.0)
-                tasks.start_soon(_refresh_bar, bar, task, counters)
-                try:
-                    yield
-                finally:
-                    tasks.cancel_scope.cancel()
-                    _update(bar, task, counters)
+            bar = _bar(console)
+            task = bar.add_task(label, total=counters.total, failed=0, retries=0, rate=0.0)
+            _quietly(bar.start)
+            tasks.start_soon(_refresh_bar, bar, task, counters)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
+                _update(bar, task, counters)
+                _quietly(bar.stop)
         else:
             tasks.start_soon(_plain_lines, console, label, counters)
             try:
                 yield
             finally:
                 tasks.cancel_scope.cancel()
-    console.print(summary_line(label, counters), markup=False, highlight=False)
+    _print(console, summary_line(label, counters))
+
+
+def _quietly(draw: Callable[[], object]) -> None:
+    """Draw, unless the output is gone."""
+    with contextlib.suppress(OSError):
+        draw()
+
+
+def _print(console: Console, line: str) -> None:
+    _quietly(lambda: console.print(line, markup=False, highlight=False))
 
 
 def _bar(console: Console) -> Progress:
@@ -73,6 +90,7 @@ def _bar(console: Console) -> Progress:
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        auto_refresh=False,  # drawn by _refresh_bar, on the event loop: no thread to fail
     )
 
 
@@ -90,10 +108,11 @@ def _update(bar: Progress, task: TaskID, counters: RunCounters) -> None:
 async def _refresh_bar(bar: Progress, task: TaskID, counters: RunCounters) -> None:
     while True:
         _update(bar, task, counters)
+        _quietly(bar.refresh)
         await anyio.sleep(BAR_EVERY)
 
 
 async def _plain_lines(console: Console, label: str, counters: RunCounters) -> None:
     while True:
         await anyio.sleep(PLAIN_EVERY)
-        console.print(summary_line(label, counters), markup=False, highlight=False)
+        _print(console, summary_line(label, counters))

@@ -123,12 +123,19 @@ class FakeShopSocially:
         return serve_app(self.app, host, port, timeout_keep_alive=timeout_keep_alive)
 
     def run_forever(
-        self, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info"
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log_level: str = "info",
+        *,
+        on_bound: Callable[[str], object] | None = None,
     ) -> None:
-        """Serve in the foreground until interrupted (the CLI's ``serve``)."""
+        """Serve in the foreground until interrupted (the CLI's ``serve``). The port is
+        bound first (``OSError`` when taken; 0 picks a free one), then ``on_bound`` is called
+        with the base URL, then requests are served."""
         from ._server import run_app
 
-        run_app(self.app, host, port, log_level=log_level)
+        run_app(self.app, host, port, log_level=log_level, on_bound=on_bound)
 
     serve_forever = run_forever
 

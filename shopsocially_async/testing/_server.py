@@ -136,12 +136,27 @@ async def serve_app(
         sock.close()
 
 
-def run_app(app: App, host: str, port: int, *, log_level: str = "info") -> None:
+def run_app(
+    app: App,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "info",
+    on_bound: Callable[[str], object] | None = None,
+) -> None:
     """Serve ``app`` in the foreground until interrupted; Ctrl-C is a normal return.
 
-    uvicorn shuts down gracefully on SIGINT, then re-raises the signal, which surfaces here as
-    ``KeyboardInterrupt``.
+    The socket is bound first (``OSError`` if the port is taken; port 0 picks a free one),
+    then ``on_bound`` gets the base URL, then serving starts. uvicorn shuts down gracefully
+    on SIGINT, then re-raises the signal, which surfaces here as ``KeyboardInterrupt``.
     """
-    server = uvicorn.Server(make_config(app, host, port, log_level=log_level, quiet=False))
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    config = make_config(app, host, bound_port, log_level=log_level, quiet=False)
+    try:
+        if on_bound is not None:
+            on_bound(_base_url(host, bound_port))
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,33 @@ def test_date_windows_cover_the_range_without_overlap() -> None:
         (date(2024, 1, 5), date(2024, 1, 8)),
         (date(2024, 1, 9), date(2024, 1, 10)),
     ]
+
+
+@pytest.mark.anyio
+async def test_every_page_is_on_disk_before_its_checkpoint(
+    client: ShopSociallyClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output is fsynced before each checkpoint that covers it is written: after a
+    power cut the checkpoint never claims bytes the output lost."""
+    out, events = tmp_path / "tx.jsonl", []
+    real_fsync, real_save = os.fsync, _checkpoint.Checkpoint.save
+
+    def fsync(fd: int) -> None:
+        if out.exists() and os.path.samestat(os.fstat(fd), out.stat()):
+            events.append(("fsync", os.fstat(fd).st_size))
+        real_fsync(fd)
+
+    def save(self: _checkpoint.Checkpoint, path: Path) -> None:
+        events.append(("checkpoint", self.size))
+        real_save(self, path)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(_checkpoint.Checkpoint, "save", save)
+    await bulk.export_transactions(client, out, from_date=FROM, to_date=TO)
+    synced = 0
+    for kind, size in events:
+        if kind == "fsync":
+            synced = size
+        elif size:
+            assert size <= synced, events
+    assert sum(kind == "checkpoint" for kind, _ in events) > 3

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import Outcome, Served
+from .conftest import Outcome, Served, journal_rows, read_journal
 
 Cli = Callable[..., Outcome]
 
@@ -45,10 +45,15 @@ def test_award_csv_applies_every_row_once_and_exits_0(
     result = cli(*served.options, "--concurrency", "8", "award", path)
     assert result.code == 0, result.err
     assert _ledger_orders(served, "o-") == sorted(f"o-{i}" for i in range(40))
-    assert sorted(int(n) for n in (tmp_path / "orders.journal").read_text().split()) == list(
-        range(2, 42)
-    )
+    records = read_journal(tmp_path / "orders.journal")
+    assert sorted(r["line"] for r in records if r["t"] == "sent") == list(range(2, 42))
+    done = [r for r in records if r["t"] == "done"]
+    assert [r["outcome"] for r in done] == ["applied"] * 40
+    assert {r["id"] for r in done} == {t.id for t in served.fake.ledger if t.order_id in
+                                       {f"o-{i}" for i in range(40)}}  # fmt: skip
+    assert records[-1]["t"] == "complete"
     assert "award: 40/40 done, 0 failed" in result.err
+    assert not (tmp_path / "orders.failures.csv").exists()
     served.fake.check_ledger()
 
 
@@ -70,7 +75,7 @@ def test_failed_rows_go_to_the_failures_file_and_exit_1(
     assert rows[0]["user_email"] == "ghost@example.com"
     assert rows[0]["error_code"]
     assert rows[0]["outcome_unknown"] == "false"
-    assert "1 failed lines written to" in result.err
+    assert "1 failed rows written to" in result.err
 
 
 def test_returns_csv(served: Served, cli: Cli, tmp_path: Path) -> None:
@@ -117,16 +122,16 @@ def test_unknown_column_and_missing_file(served: Served, cli: Cli, tmp_path: Pat
 def test_journal_without_resume_is_refused_and_resume_skips_done_lines(
     served: Served, cli: Cli, tmp_path: Path
 ) -> None:
-    """Lines 2-11 journaled: refused without --resume; with it, only lines 12+ are sent."""
+    """Lines 2-11 journaled done: refused without --resume; with it, only lines 12+ are sent."""
     path = _orders(served, 20, tmp_path, "j")
-    (tmp_path / "orders.journal").write_text("".join(f"{n}\n" for n in range(2, 12)))
+    journal_rows(served, path, "award", done=range(2, 12))
     refused = cli(*served.options, "award", path)
     assert refused.code == 2
     assert "--resume" in refused.err
     resumed = cli(*served.options, "award", path, "--resume")
     assert resumed.code == 0, resumed.err
     assert _ledger_orders(served, "j-") == sorted(f"j-{i}" for i in range(10, 20))
-    assert "skipped 10 lines already done" in resumed.err
+    assert "skipped 10 rows already done" in resumed.err
 
 
 def test_unreachable_server_is_one_line_exit_3(cli: Cli, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""CSV input checks, the journal, and the progress display (terminal and plain)."""
+"""CSV input checks and the progress display (terminal and plain)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.console import Console
 
 from shopsocially_async import bulk
 from shopsocially_async.cli._runtime import CliError
-from shopsocially_async.cli.csvinput import SPECS, Journal, count_rows, read_rows
+from shopsocially_async.cli.csvinput import RowReader, check_input
 from shopsocially_async.cli.progress import progress, summary_line
 
 
@@ -28,7 +28,7 @@ def test_rows_are_converted_and_blank_lines_skipped(tmp_path: Path) -> None:
         "\ufeffuser_email,activity_id,points_passed,order_id\n"
         " a@x.com , signup ,12.5,\n\nb@x.com,signup,,o-1\n",
     )
-    rows = list(read_rows(path, SPECS["award"]))
+    rows = list(RowReader(path, "award", "utf-8-sig"))
     assert [r.line for r in rows] == [2, 4]
     assert rows[0].arguments == {
         "user_email": "a@x.com",
@@ -53,7 +53,7 @@ def test_rows_are_converted_and_blank_lines_skipped(tmp_path: Path) -> None:
         (
             "deduct",
             "user_email,points_passed,reason\na@x.com,-3,r\n",
-            "line 2, column points_passed: '-3' is not a positive number of points",
+            "line 2, column points_passed: '-3' is not a positive number",
         ),
         ("award", "user_email,activity_id\n,signup\n", "line 2, column user_email: empty"),
         (
@@ -71,20 +71,8 @@ def test_bad_input_names_line_and_column(
     """Each malformed input gives one message naming where it is."""
     path = _csv(tmp_path, text)
     with pytest.raises(CliError, match="^" + str(path).replace("\\", "\\\\")) as info:
-        count_rows(path, SPECS[kind], lambda line: False)
+        check_input(path, kind, None)
     assert message in str(info.value)
-
-
-def test_journal_round_trip(tmp_path: Path) -> None:
-    """Recorded lines are read back as done."""
-    journal = Journal(tmp_path / "j")
-    assert not journal.exists()
-    with journal:
-        journal.record(2)
-        journal.record(5)
-    again = Journal(tmp_path / "j")
-    again.load()
-    assert (again.count, again.done(5), again.done(3)) == (2, True, False)
 
 
 def test_summary_line() -> None:

@@ -78,6 +78,9 @@ def test_ctrl_c_stops_cleanly_and_the_printed_command_resumes(
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
+    waiting = re.search(r"waiting for (\d+) calls in flight", err)
+    assert waiting is not None, err
+    assert 0 <= int(waiting.group(1)) <= 4  # calls in flight, at most the concurrency
     resume = re.search(r"To resume: (.*)", err)
     assert resume is not None, err
     served.fake.latency = 0
@@ -98,21 +101,35 @@ def test_ctrl_c_stops_cleanly_and_the_printed_command_resumes(
 
 
 def test_serve_prints_credentials_and_answers(tmp_path: Path) -> None:
-    """serve: prints the base URL and credentials, answers requests, stops on Ctrl-C."""
+    """serve: the base URL, credentials, one member's email and an unbroken curl line, even
+    on a narrow terminal; it answers, its --fault and --latency apply; Ctrl-C stops it."""
     port = _free_port()
+    rehearsal = ["--latency", "0.01", "--fault", "drop_after:POST /deduct:1"]
     process = subprocess.Popen(
-        _command("serve", "--port", str(port), "--members", "20"),
+        _command("serve", "--port", str(port), "--members", "20", *rehearsal),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "COLUMNS": "40"},
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(4)]
+        lines = [process.stdout.readline() for _ in range(9)]
         assert f"http://127.0.0.1:{port}/v2/loyalty" in lines[0]
         assert "SHOPSOCIALLY_API_KEY=test-api-key" in "".join(lines)
+        members = [line for line in lines if line.startswith("  a member: ")]
+        assert len(members) == 1
+        assert re.fullmatch(r"  a member: \S+@\S+\n", members[0])
+        (curl,) = [line for line in lines if "curl" in line]
+        assert curl.rstrip().endswith(f"http://127.0.0.1:{port}/v2/loyalty/activities")
+        assert lines[-1] == "Ctrl-C stops it.\n"
         response = _get_when_up(f"http://127.0.0.1:{port}/v2/loyalty/activities")
         assert response.json()["success"] is True
+        email = members[0].split(": ")[1].strip()
+        body = {"user_email": email, "points_passed": 1, "reason": "rehearsal"}
+        with pytest.raises(httpx.RemoteProtocolError):
+            _post(f"http://127.0.0.1:{port}/v2/loyalty/deduct", body)
+        assert _post(f"http://127.0.0.1:{port}/v2/loyalty/deduct", body).json()["success"]
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
@@ -132,7 +149,9 @@ def test_serve_with_a_rate_limit_refuses_the_excess_and_reports_it() -> None:
     )
     try:
         assert process.stdout is not None
-        banner = [process.stdout.readline() for _ in range(7)]
+        banner = [process.stdout.readline()]
+        while banner[-1] not in ("Ctrl-C stops it.\n", ""):
+            banner.append(process.stdout.readline())
         assert banner[-2:] == [
             "Account rate limit: 2 requests/s (beyond it: 429 RATE_LIMIT_EXCEEDED)\n",
             "Ctrl-C stops it.\n",
@@ -152,6 +171,33 @@ def test_serve_with_a_rate_limit_refuses_the_excess_and_reports_it() -> None:
     assert summary is not None, out
     assert summary.groups() == ("5", str(codes.count(429)))
     assert process.returncode == 0
+
+
+def test_serve_checks_its_port_before_the_banner() -> None:
+    """A port in use: one line naming it and what to do, exit 2, no banner."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            _command("serve", "--port", str(port), "--members", "0"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _post(url: str, body: dict[str, object]) -> httpx.Response:
+    headers = {"partner-id": "test-partner", "api-key": "test-api-key"}
+    return httpx.post(url, json=body, headers=headers)
 
 
 def test_module_help_runs() -> None:

@@ -85,7 +85,7 @@ def test_bad_dates_name_the_option(
     served: Served, cli: Cli, tmp_path: Path, args: list[str], message: str
 ) -> None:
     """A bad or inverted date: exit 2 and one line naming the option."""
-    result = cli(*served.options, "export", "transactions", *args, "--out", tmp_path / "x")
+    result = cli(*served.options, "export", "transactions", *args, "--out", tmp_path / "x.jsonl")
     assert result.code == 2
     assert result.err.startswith(message)
     assert len(result.err.strip().splitlines()) == 1
@@ -126,3 +126,38 @@ def test_missing_credentials_is_one_line_exit_2(cli: Cli, monkeypatch: pytest.Mo
     result = cli("activities")
     assert result.code == 2
     assert "missing credentials" in result.err
+
+
+def test_export_infers_csv_from_the_suffix(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """--out x.csv without --format writes CSV; a suffix it cannot read, or one that
+    contradicts --format, is refused before anything is fetched."""
+    out = tmp_path / "members.csv"
+    result = cli(*served.options, "export", "users", *DATES, "--out", out)
+    assert result.code == 0, result.err
+    assert out.read_text().splitlines()[0].startswith("user_id,")
+    for args in (["--out", tmp_path / "x.txt"], ["--format", "jsonl", "--out", tmp_path / "y.csv"]):
+        refused = cli(*served.options, "export", "users", *DATES, *args)
+        assert refused.code == 2
+        assert "--format" in refused.err
+    assert not (tmp_path / "x.txt").exists()
+    assert not (tmp_path / "y.csv").exists()
+
+
+def test_an_existing_output_is_kept_unless_resumed_or_forced(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """An existing file is not overwritten: --resume continues only an export of ours;
+    --force replaces it."""
+    out = tmp_path / "tx.jsonl"
+    out.write_text("my precious data\n")
+    export = [*served.options, "export", "transactions", *DATES, "--out", out]
+    refused = cli(*export)
+    assert refused.code == 2
+    assert "pass --resume to continue the export that wrote it, or --force" in refused.err
+    not_ours = cli(*export, "--resume")
+    assert not_ours.code == 2
+    assert "has no checkpoint" in not_ours.err
+    assert out.read_text() == "my precious data\n"
+    forced = cli(*export, "--force")
+    assert forced.code == 0, forced.err
+    assert len(out.read_text().splitlines()) == len(served.fake.ledger)

@@ -7,7 +7,7 @@ signature or a return type that would break users' type-checked code breaks this
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
@@ -32,6 +32,7 @@ from shopsocially_async import (
     Timeout,
     Transaction,
     User,
+    bulk,
     errors,
     parse_retry_after,
 )
@@ -276,3 +277,27 @@ def module_level() -> None:
     version: str = shopsocially_async.__version__
     statuses: object = shopsocially_async.POINTS_STATUS_VALUES
     del delay, version, statuses
+
+
+async def settling(client: ShopSociallyClient) -> None:
+    """Settling writes whose outcome is unknown: in a bulk run, or on their own."""
+    policy = bulk.SettlePolicy(clock_skew=timedelta(minutes=5), grace=2.5, concurrency=4)
+    inputs = [bulk.DeductInput(user_email="bob@example.com", points_passed=5, reason="r#1")]
+    async with bulk.deduct_many(client, inputs, settle=policy) as run:
+        async for result in run:
+            applied: bool | None = result.applied
+            settlement: bulk.Settlement | None = result.settlement
+            sent: datetime | None = result.started_at
+            del applied, settlement, sent
+    settled: int = run.counters.settled
+    write = bulk.InDoubtWrite(
+        input=bulk.ReturnInput(order_id="o-1", user_email="bob@example.com"),
+        sent_at=datetime.now(timezone.utc),
+    )
+    claimed = bulk.ClaimedIds(["5f3c2a9e8b1d4c0012ab34cd"])
+    for verdict in await bulk.settle(client, [write], claimed=claimed, policy=policy):
+        kind: bulk.Verdict = verdict.verdict
+        txn_id: str | None = verdict.transaction_id
+        candidates: tuple[str, ...] = verdict.candidates
+        del kind, txn_id, candidates
+    del settled

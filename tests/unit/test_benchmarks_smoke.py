@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -11,17 +12,25 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not installed
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import decoding  # noqa: E402
+from benchmarks import decoding, journal  # noqa: E402
 from benchmarks.__main__ import render  # noqa: E402
 
 
-def test_decoding_benchmark_quick_run_renders_a_report() -> None:
-    """decoding.run(quick=True) measures every decoder and renders its table and targets."""
-    section = decoding.run(quick=True)
+@pytest.mark.parametrize(
+    ("benchmark", "rows", "targets"),
+    [
+        pytest.param(decoding, ["msgspec Struct", "pydantic v2"], 3, id="decoding"),
+        pytest.param(journal, ["journal, group commit", "journal, fsync per row"], 1, id="journal"),
+    ],
+)
+def test_benchmark_quick_run_renders_a_report(
+    benchmark: ModuleType, rows: list[str], targets: int
+) -> None:
+    """run(quick=True) measures every variant and renders its table and its targets."""
+    section = benchmark.run(quick=True)
     report = render([section], quick=True, seconds=0.0, command="python -m benchmarks --quick")
-    assert "msgspec Struct" in report
-    assert "pydantic v2" in report
-    assert len(section.targets) == 3
+    assert all(row in report for row in rows)
+    assert len(section.targets) == targets
     assert all(isinstance(met, bool) for _, met, _ in section.targets)
 
 

@@ -1,0 +1,106 @@
+"""What a bulk run hands back: one :class:`BulkResult` per input, through a :class:`BulkRun`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import anyio
+import attrs
+from anyio.abc import ObjectReceiveStream
+from anyio.lowlevel import checkpoint_if_cancelled
+from anyio.streams.memory import MemoryObjectReceiveStream
+
+from ..errors import DuplicateOrderError, ShopSociallyError
+from ._counters import RunCounters
+from ._matching import Settlement, Verdict
+
+__all__ = ["BulkResult", "BulkRun"]
+
+I = TypeVar("I")  # noqa: E741 - the conventional name for "input"
+R = TypeVar("R")
+
+
+@attrs.frozen
+class BulkResult(Generic[I, R]):
+    """The result of one input: ``value`` on success, else ``error``.
+
+    ``index`` is the input's position (from 0) in the input sequence; results arrive in
+    completion order, not input order. ``started_at`` and ``finished_at`` (UTC) bracket the
+    call. ``settlement`` is set on a write whose outcome was unknown and was settled by
+    reading the ledger back (runs with ``settle=True``); :attr:`applied` sums it all up.
+    """
+
+    index: int
+    input: I
+    value: R | None = None
+    error: ShopSociallyError | None = None
+    started_at: datetime | None = attrs.field(default=None, kw_only=True)
+    finished_at: datetime | None = attrs.field(default=None, kw_only=True)
+    settlement: Settlement | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def ok(self) -> bool:
+        """True when the call succeeded."""
+        return self.error is None
+
+    @property
+    def replayed(self) -> bool:
+        """True when a retried award met the award its own first attempt made: applied
+        exactly once (``error`` is ``DuplicateOrderError(replay=True)``, there is no value).
+        Counted as succeeded in :class:`RunCounters`.
+        """
+        return isinstance(self.error, DuplicateOrderError) and self.error.replay
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when the call failed but may have been applied: reconcile before resending
+        (False once a settlement said applied or not applied)."""
+        if self.error is None or not self.error.outcome_unknown:
+            return False
+        return self.settlement is None or self.settlement.verdict is Verdict.AMBIGUOUS
+
+    @property
+    def applied(self) -> bool | None:
+        """Whether the write took effect, exactly once: True (it succeeded, met its own
+        earlier award, or was settled applied), False (it certainly did not), None (unknown).
+        """
+        if self.ok or self.replayed:
+            return True
+        if self.outcome_unknown:
+            return None
+        return self.settlement is not None and self.settlement.verdict is Verdict.APPLIED
+
+
+class BulkRun(Generic[I, R]):
+    """The results of a running batch (``async for``), its counters, and a clean stop."""
+
+    def __init__(self, results: ObjectReceiveStream[BulkResult[I, R]], counters: RunCounters):
+        self._results = results
+        self.counters = counters
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Take no new inputs; calls in flight finish and their results are still yielded."""
+        self.stopping = True
+
+    def __aiter__(self) -> BulkRun[I, R]:
+        return self
+
+    async def __anext__(self) -> BulkResult[I, R]:
+        if isinstance(self._results, MemoryObjectReceiveStream):
+            # A waiting result is taken without receive()'s trip through the event loop;
+            # cancellation is still checked, as receive() does.
+            await checkpoint_if_cancelled()
+            try:
+                result: BulkResult[I, R] = self._results.receive_nowait()
+            except anyio.WouldBlock:
+                pass
+            except anyio.EndOfStream:
+                raise StopAsyncIteration from None
+            else:
+                return result
+        try:
+            return await self._results.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None

@@ -1,0 +1,73 @@
+"""The options several commands share, with their help (defaults are shown by typer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import bulk
+
+CsvArg = Annotated[Path, typer.Argument(help="CSV file; header names are the API's parameters")]
+FailuresOpt = Annotated[
+    Path | None,
+    typer.Option(help="Where the rows that failed go", show_default="<csv>.failures.csv"),
+]
+JournalOpt = Annotated[
+    Path | None,
+    typer.Option(help="The run's write-ahead journal", show_default="<csv>.journal"),
+]
+ResumeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run: rows that may have applied are settled by reading "
+        "the ledger back, never sent twice",
+    ),
+]
+ChangedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-changed-input",
+        help="Resume although the CSV changed (rows are matched by content)",
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="The CSV's encoding, e.g. cp1252",
+        show_default="UTF-8, or UTF-16 with a byte-order mark",
+    ),
+]
+SkewOpt = Annotated[
+    float,
+    typer.Option(
+        min=0,
+        help="Seconds this machine's clock may be off the API's, when settling",
+    ),
+]
+GraceOpt = Annotated[
+    float,
+    typer.Option(
+        min=0,
+        help="Seconds a request may still land after its caller gave up, when settling",
+    ),
+]
+DEFAULT_SKEW = bulk.SettlePolicy().clock_skew.total_seconds()
+DEFAULT_GRACE = bulk.SettlePolicy().grace.total_seconds()
+
+
+FromOpt = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD")]
+ToOpt = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output file (.jsonl or .csv)")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="jsonl or csv", show_default="from the --out suffix"),
+]
+WindowOpt = Annotated[
+    int | None,
+    typer.Option(min=1, help="Read the range N days at a time", show_default="all at once"),
+]
+ExportResumeOpt = Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output")]

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import errors
 from ._http import Headers, Request, ResponseInfo
-from ._redact import redact_bytes, redact_document, secrets_of
+from ._redact import redact_bytes, redact_document, redact_headers, secrets_of
 
 __all__ = [
     "decode_envelope",
@@ -93,7 +93,7 @@ def _raise_failure(status: int, headers: Headers, body: bytes, request: Request)
             raise _undecodable(status, headers, body, request)
         failure = (None, _status_text(status, body))
     error_code, message = failure
-    response = ResponseInfo(status, headers, body, request.info())
+    response = ResponseInfo(status, redact_headers(headers, secrets), body, request.info())
     raise make_api_error(status, error_code, message, headers, response, document)
 
 
@@ -155,11 +155,12 @@ def _undecodable(
 ) -> errors.ResponseValidationError:
     """A 2xx answer that is not a success envelope (the body is redacted already)."""
     snippet = body[:120].decode("utf-8", "replace")
+    shown = redact_headers(headers, secrets_of(request))
     return errors.ResponseValidationError(
         f"HTTP {status} response is not a ShopSocially success envelope: {snippet!r}",
         path="$",
         value=snippet,
-        response=ResponseInfo(status, headers, body, request.info()),
+        response=ResponseInfo(status, shown, body, request.info()),
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._http import MASK, Request
+from ._http import MASK, Headers, Request
 
-__all__ = ["redact_bytes", "redact_document", "redact_text", "secrets_of"]
+__all__ = ["redact_bytes", "redact_document", "redact_headers", "redact_text", "secrets_of"]
 
 #: Shorter values are not worth redacting (and would mangle unrelated text).
 _MIN_SECRET_LENGTH = 4
@@ -36,6 +36,13 @@ def redact_text(text: str, secrets: tuple[str, ...]) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+def redact_headers(headers: Headers, secrets: tuple[str, ...]) -> Headers:
+    """``headers`` with every secret in their values replaced (a server may echo them)."""
+    if not secrets:
+        return headers
+    return Headers((name, redact_text(value, secrets)) for name, value in headers.pairs())
 
 
 def redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:

@@ -29,12 +29,14 @@ import anyio
 from .._http import Headers, Request
 
 __all__ = [
+    "MAX_HEADER_FIELD",
     "BaseEngine",
     "Engine",
     "Progress",
     "Response",
     "SendFailure",
     "Timeouts",
+    "check_header_fields",
 ]
 
 
@@ -98,6 +100,30 @@ class Engine(Protocol):
     async def aclose(self) -> None: ...
 
 
+#: The longest response header field accepted (name, colon, value), as aiohttp's parser
+#: enforces it: every engine refuses the same heads.
+MAX_HEADER_FIELD = 8190
+
+
+def _final(response: Response) -> Response:
+    """``response`` if its status is a final HTTP status; HTTP libraries disagree about the
+    rest (a 101 without an upgrade, 099, 600), so every engine refuses them the same way."""
+    if not 200 <= response.status <= 599:
+        raise SendFailure(f"the server answered with status {response.status}", sent=True)
+    return response
+
+
+def check_header_fields(pairs: tuple[tuple[str, str], ...]) -> None:
+    """Refuse a response head with a field over :data:`MAX_HEADER_FIELD` bytes, for engines
+    whose library accepts longer ones."""
+    for name, value in pairs:
+        if len(name) + len(value) + 1 > MAX_HEADER_FIELD:
+            raise SendFailure(
+                f"the response header {name[:40]!r} is longer than {MAX_HEADER_FIELD} bytes",
+                sent=True,
+            )
+
+
 class BaseEngine:
     """The deadline and closing rules; subclasses implement :meth:`_exchange` and
     :meth:`_close_pool`."""
@@ -125,9 +151,11 @@ class BaseEngine:
         try:
             with scope:
                 if self.max_connections is None:
-                    return await self._exchange(request, timeouts, max_body_bytes, progress)
-                async with self._pool_slots():
-                    return await self._exchange(request, timeouts, max_body_bytes, progress)
+                    response = await self._exchange(request, timeouts, max_body_bytes, progress)
+                else:
+                    async with self._pool_slots():
+                        response = await self._exchange(request, timeouts, max_body_bytes, progress)
+                return _final(response)
         finally:
             self._finished(scope)
         # Only our own scope's cancellation lands here: the deadline, or aclose().

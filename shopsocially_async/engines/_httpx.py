@@ -41,7 +41,7 @@ import httpx
 from .._body import BodyTooLarge, read_body
 from .._http import Headers, Request
 from .._tasks import spawn
-from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts
+from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts, check_header_fields
 
 __all__ = ["HttpxEngine"]
 
@@ -186,7 +186,9 @@ class HttpxEngine(BaseEngine):
             raise SendFailure(
                 "the borrowed http_client is closed", sent=False, closed=True
             ) from None
-        return Response(response.status_code, Headers(response.headers.multi_items()), body)
+        pairs = tuple(response.headers.multi_items())
+        check_header_fields(pairs)  # h11 accepts fields of up to 100 KiB
+        return Response(response.status_code, Headers(pairs), body)
 
     async def _close_pool(self) -> None:
         if self._owned:

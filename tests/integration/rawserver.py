@@ -102,12 +102,16 @@ def respond(
     return step
 
 
-def raw(data: bytes, *, keep: bool = False) -> Step:
-    """Read the request, send ``data`` verbatim (whatever it is), then close unless ``keep``."""
+def raw(data: bytes, *, keep: bool = False, reset: bool = False) -> Step:
+    """Read the request, send ``data`` verbatim (whatever it is), then close (with an RST if
+    ``reset``) unless ``keep``."""
 
     async def step(conn: Conn) -> bool:
         await conn.read_request()
         await conn.send(data)
+        if reset:
+            await asyncio.sleep(0.05)  # let the bytes leave before the RST
+            conn.reset()
         return keep
 
     return step

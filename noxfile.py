@@ -6,14 +6,16 @@ The package is installed into each session's virtualenv and pytest imports it wi
 
 from __future__ import annotations
 
+import re
 import shutil
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "package"]
+nox.options.sessions = ["tests", "floors", "default_install", "lint", "typecheck", "package"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -27,6 +29,55 @@ def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("coverage", "run", *PYTEST, *session.posargs)
     session.run("coverage", "report", "--fail-under=85")
+
+
+@nox.session
+def floors(session: nox.Session) -> None:
+    """The suite on the lowest version every runtime dependency declares (and each engine
+    extra's): a floor the code does not really support fails here, not at a user's."""
+    constraints = Path(session.create_tmp()) / "floors.txt"
+    constraints.write_text("\n".join(lowest_versions()) + "\n")
+    session.install("-e", ".[test]", "-c", str(constraints))
+    session.run("python", "-m", "pip", "list", silent=False)
+    session.run(*PYTEST_RUN, *(session.posargs or ("tests",)))
+
+
+@nox.session
+def default_install(session: nox.Session) -> None:
+    """The suite as ``pip install shopsocially-async`` leaves things: no orjson and no extra
+    of the library (pure-Python JSON decoding, the httpx engine only); the test tools and the
+    embedded server's uvicorn are installed beside it. Tests of the command line, the
+    benchmarks and the shared limiter need their extras and are not collected."""
+    session.install("-e", ".", *TEST_TOOLS, "uvicorn>=0.30")
+    session.run("python", "-c", NO_EXTRAS_CHECK)
+    session.run(*PYTEST_RUN, *(session.posargs or DEFAULT_INSTALL_TESTS))
+
+
+#: pytest without coverage, for the extra sessions.
+PYTEST_RUN = ("python", *PYTEST)
+#: What the test suite needs beyond the package and its extras.
+TEST_TOOLS = ("pytest>=8", "pytest-asyncio>=1.0", "trio>=0.25", "respx>=0.21")
+DEFAULT_INSTALL_TESTS = (
+    "tests/unit", "tests/integration", "tests/fake", "tests/mocking", "tests/sync",
+    "tests/plugin", "--ignore=tests/unit/test_benchmarks_smoke.py",
+)  # fmt: skip
+NO_EXTRAS_CHECK = (
+    "import importlib.util as u; extra = [m for m in ('orjson', 'aiohttp', 'typer', 'coredis')"
+    " if u.find_spec(m)]; assert not extra, f'not a default install: {extra} installed'"
+)
+
+
+def lowest_versions() -> list[str]:
+    """``name==X`` for every ``name>=X`` among the runtime dependencies and engine extras."""
+    project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    declared = [*project["dependencies"], *extras["aiohttp"], *extras.get("testing", ())]
+    pins = []
+    for requirement in declared:
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?>=([0-9][^,;\s]*)", requirement)
+        if match:
+            pins.append(f"{match[1]}=={match[3]}")
+    return pins
 
 
 @nox.session

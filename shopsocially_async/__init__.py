@@ -42,10 +42,12 @@ from .errors import (
     PaginationError,
     PausedActivityError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ResponseValidationError,
     RewardUnavailableError,
     ServerError,
     ShopSociallyError,
+    SyncUsageError,
     TransactionNotFoundError,
 )
 from .models import (
@@ -94,6 +96,7 @@ __all__ = [
     "PaginationError",
     "PausedActivityError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "Redemption",
     "RequestInfo",
     "ResponseInfo",
@@ -104,6 +107,7 @@ __all__ = [
     "ServerError",
     "ShopSociallyClient",
     "ShopSociallyError",
+    "SyncUsageError",
     "Timeout",
     "Transaction",
     "TransactionNotFoundError",

@@ -6,6 +6,8 @@
     ├── InvalidArgumentError (ValueError)  bad input, refused before anything is sent
     ├── ConfigurationError (ValueError)    bad or missing credentials / base URL at construction
     ├── ClientClosedError (RuntimeError)   the client (or the pool it shares) was closed
+    ├── SyncUsageError (RuntimeError)      the blocking client used where it would deadlock
+    ├── RateLimiterUnavailableError        a shared rate limiter is unreachable (nothing sent)
     ├── PaginationError                    the server's cursor did not advance
     ├── ResponseValidationError            a body that is not JSON or does not fit the model
     ├── APIConnectionError                 the request failed on the way (DNS, refused, reset, ...)
@@ -68,10 +70,12 @@ __all__ = [
     "PaginationError",
     "PausedActivityError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ResponseValidationError",
     "RewardUnavailableError",
     "ServerError",
     "ShopSociallyError",
+    "SyncUsageError",
     "TransactionNotFoundError",
 ]
 
@@ -101,6 +105,18 @@ class ClientClosedError(ShopSociallyError, RuntimeError):
     def __init__(self, message: str, *, request_sent: bool = False) -> None:
         super().__init__(message)
         self.request_sent = request_sent
+
+
+class SyncUsageError(ShopSociallyError, RuntimeError):
+    """A blocking client was used where it would stall, deadlock or corrupt something: inside
+    a running event loop, in a forked child, or one iterator advanced by two threads at once.
+    """
+
+
+class RateLimiterUnavailableError(ShopSociallyError):
+    """A shared rate limiter could not be reached and its policy is to fail: nothing was sent
+    by the attempt that needed it (``outcome_unknown`` stays False unless an earlier attempt
+    of the same call may have applied)."""
 
 
 class PaginationError(ShopSociallyError):

@@ -29,7 +29,7 @@ from .errors import (
     ConfigurationError,
     InvalidArgumentError,
     RateLimitError,
-    ShopSociallyError,
+    RateLimiterUnavailableError,
 )
 
 __all__ = [
@@ -65,12 +65,6 @@ class RateLimiter(Protocol):
     async def rate_limited(self, route: str, retry_after: float | None) -> None:
         """The server answered 429 to a request on ``route``; ``retry_after`` is its hint in
         seconds (None when it gave none). No request should be sent before it has passed."""
-
-
-class RateLimiterUnavailableError(ShopSociallyError):
-    """A shared rate limiter could not be reached and its policy is to fail: nothing was sent
-    by the attempt that needed it (``outcome_unknown`` stays False unless an earlier attempt
-    of the same call may have applied)."""
 
 
 def cooldown_seconds(retry_after: float | None, *, default: float, cap: float) -> float:

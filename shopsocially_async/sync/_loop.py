@@ -41,7 +41,7 @@ import sniffio
 from anyio.abc import ObjectReceiveStream, ObjectSendStream, TaskStatus
 from anyio.from_thread import BlockingPortal
 
-from ..errors import ClientClosedError, ShopSociallyError
+from ..errors import ClientClosedError, SyncUsageError
 
 __all__ = ["BlockingIterator", "EventLoopThread", "SyncUsageError"]
 
@@ -49,12 +49,6 @@ T = TypeVar("T")
 
 #: How long ``close()`` waits for the loop thread once the portal has stopped.
 JOIN_TIMEOUT = 30.0
-
-
-class SyncUsageError(ShopSociallyError, RuntimeError):
-    """A blocking client was used where it would stall, deadlock or corrupt something: inside
-    a running event loop, in a forked child, or one iterator advanced by two threads at once.
-    """
 
 
 def running_async_library() -> str | None:

@@ -467,16 +467,35 @@ def demo(
         Path | None,
         typer.Option(help="Where the export goes", show_default="a new temporary directory"),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=16,
+            help="Scale out instead: Redis, a Temporal dev server and N worker processes; one "
+            "is killed mid-run (needs redis-server and the Temporal CLI)",
+            show_default="none",
+        ),
+    ] = None,
+    rows: Annotated[int, typer.Option(min=10, help="Deducts to send, with --workers")] = 300,
 ) -> None:
-    """The whole library on the embedded server: bulk awards with faults, export, reconcile."""
+    """The whole library on the embedded server: bulk awards with faults, export, reconcile;
+    with --workers N, a bulk run across N workers on Temporal surviving a kill -9."""
+    settings = _settings(ctx)
+    if workers is not None:
+        from .scaleout import ScalePlan
+        from .scaleout import run_demo as run_scale_demo
+
+        plan = ScalePlan(workers=workers, rows=rows, out_dir=out_dir)
+        rt.run(lambda: run_scale_demo(plan))
+        return
     from .demo import DemoPlan, run_demo
 
-    settings = _settings(ctx)
-    plan = DemoPlan(
+    plan_here = DemoPlan(
         members=members,
         awards=awards,
         out_dir=out_dir,
         concurrency=settings.workers(DEMO_CONCURRENCY),
         max_retries=settings.max_retries,
     )
-    rt.run(lambda: run_demo(plan))
+    rt.run(lambda: run_demo(plan_here))

@@ -22,7 +22,7 @@ import attrs
 from .. import bulk
 from .._client import ShopSociallyClient
 from ..bulk._inputs import as_kwargs, coerce_input
-from ..errors import APIError, ShopSociallyError
+from ..errors import APIConnectionError, APIError, ShopSociallyError
 from ..models import Transaction
 from ..ratelimit import RateLimiterUnavailableError
 from ._messages import Totals
@@ -37,6 +37,9 @@ INPUTS: dict[str, type[Any]] = {
     "returns": bulk.ReturnInput,
 }
 INTERRUPTED = ("INTERRUPTED", "interrupted in flight; may have been applied")
+#: How many times a row that certainly did not apply (a timeout before sending, a refused
+#: connection) is sent in one attempt before it is reported as failed.
+MAX_ROUNDS = 3
 
 
 class _NotSent(ShopSociallyError):
@@ -59,19 +62,24 @@ def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-def _sent_again(error: ShopSociallyError) -> bool:
-    """Errors that say the request certainly did not apply and that the row may simply be
-    sent again: a 429 (the account's limit, never a row's failure) or a limiter outage."""
+def _sent_again(error: ShopSociallyError, rounds: int) -> bool:
+    """Whether a row whose call failed this way is simply sent again: never when it may
+    have applied; always after a 429 (the account's limit, never a row's failure) or a
+    limiter outage; after a timeout or connection failure that certainly did not apply
+    (often a call whose deadline ran out while it waited its turn), for a few rounds."""
+    if error.outcome_unknown:
+        return False
     throttled = isinstance(error, APIError) and error.status_code == 429
-    return (throttled or isinstance(error, RateLimiterUnavailableError)) and not (
-        error.outcome_unknown
-    )
+    if throttled or isinstance(error, RateLimiterUnavailableError):
+        return True
+    return isinstance(error, APIConnectionError) and rounds < MAX_ROUNDS
 
 
 @attrs.define
 class ChunkWriter:
     """Writes one chunk of a run (see the module doc). ``capacity`` bounds the calls in
-    flight across every chunk of the worker; ``policy`` is how doubts are settled."""
+    flight across every chunk of the worker; ``policy`` is how doubts are settled.
+    ``resent`` counts the rows settled "not applied" and sent again."""
 
     store: RunStore
     client: ShopSociallyClient
@@ -81,7 +89,9 @@ class ChunkWriter:
     capacity: anyio.CapacityLimiter
     token: int = 0
     sent: int = 0
+    resent: int = 0
     stopping: bool = False
+    _rounds: dict[int, int] = attrs.field(factory=dict)
     _rows: list[StagedRow] = attrs.field(factory=list)
     _run: bulk.BulkRun[int, Transaction] | None = None
 
@@ -105,7 +115,9 @@ class ChunkWriter:
         if self.stopping:  # the next attempt settles what this one leaves in doubt
             raise Drained(f"chunk {self.chunk}: stopped with rows left to send")
         await self._settle(await self.store.records(self.chunk))  # this attempt's doubts
-        return _totals((await self.store.records(self.chunk)).values())
+        totals = _totals((await self.store.records(self.chunk)).values())
+        totals.settled += self.resent
+        return totals
 
     # -- sending -------------------------------------------------------------------------------
     async def _send(self, positions: Sequence[int]) -> None:
@@ -139,13 +151,14 @@ class ChunkWriter:
             record = RowRecord("applied", started, transaction_id=txn)
         else:
             assert result.error is not None
-            record = self._failure(result.error, started)
+            rounds = self._rounds[result.input] = self._rounds.get(result.input, 0) + 1
+            record = self._failure(result.error, started, rounds)
         await self.store.record(self.chunk, self.token, result.input, record)
 
-    def _failure(self, error: ShopSociallyError, sent_at: float) -> RowRecord | None:
+    def _failure(self, error: ShopSociallyError, sent_at: float, rounds: int) -> RowRecord | None:
         if isinstance(error, RateLimiterUnavailableError):
             self.stop()  # our Redis is gone: hand the chunk back (Temporal retries it)
-        if _sent_again(error):
+        if _sent_again(error, rounds):
             return None
         outcome = "unknown" if error.outcome_unknown else "failed"
         code, message = error_code(error), str(error)
@@ -161,6 +174,7 @@ class ChunkWriter:
         settled = await bulk.settle(self.client, writes, claimed=claimed, policy=self.policy)
         for (position, record), settlement in zip(doubts.items(), settled, strict=True):
             verdict = _verdict(record, settlement)
+            self.resent += verdict is None
             await self.store.record(self.chunk, self.token, position, verdict)
 
     def _in_doubt(self, row: StagedRow, record: RowRecord) -> bulk.InDoubtWrite:

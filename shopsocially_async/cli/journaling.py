@@ -3,7 +3,7 @@ failures file from it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,3 +147,18 @@ def write_failure_file(path: Path, kind: str, failures: Iterable[Failure]) -> in
         for f in failures
     )
     return write_csv(path, columns, rows)
+
+
+def say_failures(path: Path, failures: Sequence[Failure]) -> None:
+    """The line that sends the operator to the failures file (and to ``reconcile`` for the
+    rows that may have applied)."""
+    if not failures:
+        return
+    unknown = sum(f.unknown for f in failures)
+    settle = (
+        f" ({unknown} outcome unknown: never re-sent; settle them with: shopsocially-async "
+        f"reconcile {path})"
+        if unknown
+        else ""
+    )
+    rt.say(f"{len(failures)} failed rows written to {path}{settle}")

@@ -23,7 +23,7 @@ from . import ignore_late_signals
 from .csvinput import RowReader, check_input
 from .exportcmd import ExportJob
 from .journal import Failure
-from .journaling import write_failure_file
+from .journaling import say_failures, write_failure_file
 from .progress import progress
 
 T = TypeVar("T")
@@ -116,10 +116,8 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
         if summary is None:
             return rt.EXIT_INTERRUPTED
         failures = [_failure(r) async for r in temporal.bulk_report(store, meta)]
-    written = await anyio.to_thread.run_sync(
-        write_failure_file, job.failures_path, job.kind, failures
-    )
-    return _bulk_report(summary, failures, written, job.failures_path)
+    await anyio.to_thread.run_sync(write_failure_file, job.failures_path, job.kind, failures)
+    return _bulk_report(summary, failures, job.failures_path)
 
 
 async def _watch_bulk(temporal: Any, store: Any, meta: Any, submitted: Any, kind: str) -> Any:
@@ -153,7 +151,7 @@ def _failure(row: Any) -> Failure:
     )  # fmt: skip
 
 
-def _bulk_report(summary: Any, failures: list[Failure], written: int, path: Path) -> int:
+def _bulk_report(summary: Any, failures: list[Failure], path: Path) -> int:
     totals = summary.totals
     rt.say(
         f"run {summary.run_id}: {totals.applied} applied, {totals.failed} failed, "
@@ -162,15 +160,7 @@ def _bulk_report(summary: Any, failures: list[Failure], written: int, path: Path
     )
     for failed in summary.failed_chunks:
         rt.say(f"chunk {failed.chunk} failed: {failed.message}")
-    if written:
-        unknown = sum(f.unknown for f in failures)
-        hint = (
-            f" ({unknown} outcome unknown: never re-sent; settle them with: "
-            f"shopsocially-async reconcile {path})"
-            if unknown
-            else ""
-        )
-        rt.say(f"{written} failed rows written to {path}{hint}")
+    say_failures(path, failures)
     return rt.EXIT_ITEMS_FAILED if failures else rt.EXIT_OK
 
 

@@ -22,6 +22,7 @@ import attrs
 from .. import bulk
 from .._client import ShopSociallyClient
 from ..bulk._inputs import as_kwargs, coerce_input
+from ..bulk._results import error_code
 from ..errors import APIConnectionError, APIError, ShopSociallyError
 from ..models import Transaction
 from ..ratelimit import RateLimiterUnavailableError
@@ -49,13 +50,6 @@ class _NotSent(ShopSociallyError):
 class Drained(Exception):
     """The chunk stopped early (the worker is shutting down, or the rate limiter's Redis is
     unreachable): the rows it did not send are left for the next attempt."""
-
-
-def error_code(error: ShopSociallyError) -> str:
-    """The API's error code, or the exception's name (a failures file's ``error_code``)."""
-    if isinstance(error, APIError) and error.error_code:
-        return error.error_code
-    return type(error).__name__
 
 
 def _utc(seconds: float) -> datetime:

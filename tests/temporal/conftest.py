@@ -104,8 +104,10 @@ def env(redis_server: RedisServer, temporal_server: TemporalServer) -> Iterator[
     for i in range(MEMBERS):
         fake.add_member(member(i), available_points=10_000_000)
     queue = f"tests-{uuid.uuid4().hex[:8]}"
-    with anyio.from_thread.start_blocking_portal("asyncio") as portal:
-        with portal.wrap_async_context_manager(fake.serve()) as base_url:
-            env = Env(fake, base_url, redis_server.url, temporal_server.target, queue)
-            with portal.wrap_async_context_manager(running_worker(env)):
-                yield env
+    with (
+        anyio.from_thread.start_blocking_portal("asyncio") as portal,
+        portal.wrap_async_context_manager(fake.serve()) as base_url,
+    ):
+        env = Env(fake, base_url, redis_server.url, temporal_server.target, queue)
+        with portal.wrap_async_context_manager(running_worker(env)):
+            yield env

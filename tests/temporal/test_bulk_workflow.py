@@ -55,7 +55,8 @@ async def test_every_row_applied_exactly_once_across_chunks(env: Env) -> None:
         env, [deduct(i) for i in range(120)], max_parallel=2, chunks_per_run=2
     )
     assert summary.totals == temporal.Totals(applied=120)
-    assert summary.rows == 120 and summary.failed_chunks == []
+    assert summary.rows == 120
+    assert summary.failed_chunks == []
     assert report == []
     assert ledger(env) == {f"row {i}": 1 for i in range(120)}
 

@@ -49,7 +49,8 @@ async def test_rows_left_sent_are_settled_before_anything_is_sent(env: Env) -> N
     assert totals == temporal.Totals(applied=3, settled=2)
     records = await store.records(0)
     assert [records[p].outcome for p in range(3)] == ["applied", "applied", "applied"]
-    assert records[0].settled and not records[2].settled
+    assert records[0].settled
+    assert not records[2].settled
     assert reasons(env) == {"row 0": 1, "row 1": 1, "row 2": 1}
     await store.__aexit__()
 
@@ -82,7 +83,8 @@ async def test_an_unknown_answer_that_did_not_apply_is_failed_not_resent(env: En
         totals = await writer.run()
     assert totals == temporal.Totals(failed=1, settled=1)
     (report,) = [r async for r in temporal.bulk_report(store, await store.meta())]  # type: ignore[arg-type]
-    assert report.code == "APITimeoutError" and not report.outcome_unknown
+    assert report.code == "APITimeoutError"
+    assert not report.outcome_unknown
     assert report.message.endswith("settled: not applied, safe to send again")
     assert reasons(env) == {}
     await store.__aexit__()

@@ -71,7 +71,8 @@ def test_failures_file_has_a_local_runs_shape_and_exit_1(
     applied = sorted(t.reason for t in env.fake.ledger if t.reason)
     assert applied == ["cli row 0", "cli row 1", "cli row 3", "cli row 4"]
     code, err = submit(path, run_id)
-    assert code == 1 and "finished earlier: reporting it again (nothing is sent)" in err
+    assert code == 1
+    assert "finished earlier: reporting it again (nothing is sent)" in err
     assert len(env.fake.ledger) == 4
 
 
@@ -82,9 +83,11 @@ def test_temporal_options_come_together(
     path = tmp_path / "d.csv"
     write_rows(path, [member(0)])
     code, err = cli(capsys, "deduct", str(path), "--temporal", env.target, "--redis", env.redis)
-    assert code == 2 and "--temporal needs --run-id ID" in err
+    assert code == 2
+    assert "--temporal needs --run-id ID" in err
     code, err = cli(
         capsys, "deduct", str(path), "--temporal", env.target, "--redis", env.redis,
         "--run-id", "x", "--resume",
     )  # fmt: skip
-    assert code == 2 and "on Temporal the same --run-id continues a run" in err
+    assert code == 2
+    assert "on Temporal the same --run-id continues a run" in err

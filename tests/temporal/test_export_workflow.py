@@ -52,7 +52,8 @@ async def test_windows_are_halved_exported_and_merged_in_order(env: Env, tmp_pat
     assert [w.start for w in summary.windows] == [
         (FIRST + timedelta(days=d)).isoformat() for d in range(10)
     ]
-    assert summary.failed == [] and summary.records == 60
+    assert summary.failed == []
+    assert summary.records == 60
     assert summary.bookmark == (FIRST + timedelta(days=10)).isoformat()
     lines = (tmp_path / "tx.jsonl").read_text().splitlines()
     assert sorted(json.loads(line)["id"] for line in lines) == sorted(ids)
@@ -73,4 +74,5 @@ async def test_a_window_that_fails_stops_the_bookmark_there(env: Env, tmp_path: 
     summary = await export(env, tmp_path, window_days=2, timing=timing)
     assert [w.start for w in summary.failed] == ["2024-03-05"]
     assert summary.bookmark == "2024-03-05"
-    assert summary.out is None and not (tmp_path / "tx.jsonl").exists()
+    assert summary.out is None
+    assert not (tmp_path / "tx.jsonl").exists()

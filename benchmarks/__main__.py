@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import decoding, journal, latency_bulk, memory, overhead, ratelimit
+from . import decoding, journal, latency_bulk, memory, overhead, ratelimit, scaleout
 from ._common import Section, machine_section
 
 BENCHMARKS: dict[str, Callable[..., Section]] = {
@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[..., Section]] = {
     "prefetch": latency_bulk.run_prefetch,
     "ratelimit": ratelimit.run,
     "journal": journal.run,
+    "scaleout": scaleout.run,
 }
 HERE = Path(__file__).parent
 

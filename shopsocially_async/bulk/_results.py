@@ -11,14 +11,21 @@ from anyio.abc import ObjectReceiveStream
 from anyio.lowlevel import checkpoint_if_cancelled
 from anyio.streams.memory import MemoryObjectReceiveStream
 
-from ..errors import DuplicateOrderError, ShopSociallyError
+from ..errors import APIError, DuplicateOrderError, ShopSociallyError
 from ._counters import RunCounters
 from ._matching import Settlement, Verdict
 
-__all__ = ["BulkResult", "BulkRun"]
+__all__ = ["BulkResult", "BulkRun", "error_code"]
 
 I = TypeVar("I")  # noqa: E741 - the conventional name for "input"
 R = TypeVar("R")
+
+
+def error_code(error: ShopSociallyError) -> str:
+    """The API's error code, or the exception's name (a failures file's ``error_code``)."""
+    if isinstance(error, APIError) and error.error_code:
+        return error.error_code
+    return type(error).__name__
 
 
 @attrs.frozen

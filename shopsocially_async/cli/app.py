@@ -19,6 +19,7 @@ from .options import (
     DEFAULT_GRACE,
     DEFAULT_SKEW,
     ChangedOpt,
+    ChunkOpt,
     CsvArg,
     EncodingOpt,
     ExportResumeOpt,
@@ -27,14 +28,20 @@ from .options import (
     FormatOpt,
     FromOpt,
     GraceOpt,
+    HeartbeatOpt,
     JournalOpt,
     OutOpt,
+    RedisOpt,
     ResumeOpt,
+    RunIdOpt,
     SkewOpt,
+    TaskQueueOpt,
+    TemporalOpt,
     ToOpt,
     WindowOpt,
 )
 from .reconcilecmd import ReconcileJob, run_reconcile
+from .temporalcmd import TemporalTarget, check_target
 
 app = typer.Typer(
     name="shopsocially-async",
@@ -44,6 +51,7 @@ app = typer.Typer(
     add_completion=False,
 )
 DEMO_CONCURRENCY = 32
+DEFAULT_TASK_QUEUE = "shopsocially"
 export_app = typer.Typer(help="Stream transactions or members to JSON lines or CSV (resumable).")
 app.add_typer(export_app, name="export")
 
@@ -132,6 +140,12 @@ def _bulk_command(kind: str, summary: str) -> None:
         encoding: EncodingOpt = None,
         clock_skew: SkewOpt = DEFAULT_SKEW,
         settle_grace: GraceOpt = DEFAULT_GRACE,
+        temporal: TemporalOpt = None,
+        redis: RedisOpt = None,
+        run_id: RunIdOpt = None,
+        task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
+        heartbeat_timeout: HeartbeatOpt = 10.0,
+        chunk_size: ChunkOpt = 200,
     ) -> None:
         default_failures, default_journal = default_paths(csv_path)
         policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
@@ -146,9 +160,47 @@ def _bulk_command(kind: str, summary: str) -> None:
             policy=policy,
         )
         settings = _settings(ctx)
-        rt.run(lambda: run_bulk(settings, job))
+        target = _target(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
+        if target is None:
+            rt.run(lambda: run_bulk(settings, job))
+            return
+        if resume or journal is not None:
+            _fail_usage("--resume and --journal are for runs here; on Temporal the same "
+                        "--run-id continues a run")  # fmt: skip
+        from .temporalcmd import submit_bulk
+
+        rt.run(lambda: submit_bulk(settings, job, target))
 
     app.command(kind, help=summary)(command)
+
+
+def _fail_usage(message: str) -> None:
+    rt.say(f"error: {message}")
+    raise typer.Exit(rt.EXIT_USAGE)
+
+
+def _target(
+    temporal: str | None,
+    redis: str | None,
+    run_id: str | None,
+    task_queue: str,
+    heartbeat_timeout: float,
+    chunk_size: int = 200,
+    *,
+    needs_redis: bool = True,
+) -> TemporalTarget | None:
+    """Where a Temporal run goes, or None for a run here; a missing companion option is
+    a usage error."""
+    try:
+        check_target(temporal, redis, run_id, needs_redis=needs_redis)
+    except rt.CliError as exc:
+        _fail_usage(str(exc))
+    if temporal is None or run_id is None:
+        return None
+    return TemporalTarget(
+        temporal, run_id, redis, task_queue, heartbeat_timeout=heartbeat_timeout,
+        chunk_size=chunk_size,
+    )  # fmt: skip
 
 
 _bulk_command("award", "Award points: columns user_email, activity_id[, points_passed, order_id].")
@@ -188,7 +240,13 @@ def reconcile(
     rt.run(main)
 
 
-def _export(ctx: typer.Context, from_text: str, to_text: str, **fields: Any) -> None:
+def _export(
+    ctx: typer.Context,
+    from_text: str,
+    to_text: str,
+    target: TemporalTarget | None,
+    **fields: Any,
+) -> None:
     settings = _settings(ctx)
 
     async def main() -> int:
@@ -200,6 +258,10 @@ def _export(ctx: typer.Context, from_text: str, to_text: str, **fields: Any) -> 
         if from_date > to_date:
             raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")
         job = ExportJob(from_date=from_date, to_date=to_date, **fields)
+        if target is not None:
+            from .temporalcmd import submit_export
+
+            return await submit_export(settings, job, target)
         return await run_export(settings, job)
 
     rt.run(main)
@@ -223,10 +285,16 @@ def export_transactions(
     window_days: WindowOpt = None,
     resume: ExportResumeOpt = False,
     force: ForceOpt = False,
+    temporal: TemporalOpt = None,
+    run_id: RunIdOpt = None,
+    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
+    heartbeat_timeout: HeartbeatOpt = 10.0,
 ) -> None:
-    """Every transaction between two dates (or one member's)."""
+    """Every transaction between two dates (or one member's); with --temporal, by the
+    workers, a window of days per activity (--window-days, default 7 there)."""
     _export(
         ctx,
+        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
         kind="transactions",
         from_text=from_text,
         to_text=to_text,
@@ -254,10 +322,16 @@ def export_users(
     window_days: WindowOpt = None,
     resume: ExportResumeOpt = False,
     force: ForceOpt = False,
+    temporal: TemporalOpt = None,
+    run_id: RunIdOpt = None,
+    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
+    heartbeat_timeout: HeartbeatOpt = 10.0,
 ) -> None:
-    """Every member enrolled (or active) between two dates."""
+    """Every member enrolled (or active) between two dates (with --temporal: as
+    ``export transactions``)."""
     _export(
         ctx,
+        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
         kind="users",
         from_text=from_text,
         to_text=to_text,
@@ -308,6 +382,35 @@ def activities(ctx: typer.Context) -> None:
 def redemptions(ctx: typer.Context) -> None:
     """Every redemption option (JSON)."""
     _lookup(ctx, lambda client: client.redemptions.list())
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    temporal: Annotated[
+        str, typer.Option("--temporal", metavar="HOST:PORT", help="The Temporal front end")
+    ],
+    redis: Annotated[
+        str,
+        typer.Option(
+            "--redis", metavar="URL", help="The Redis the workers share (rows, the rate limit)"
+        ),
+    ],
+    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
+    max_chunks: Annotated[
+        int, typer.Option(min=1, max=100, help="Chunks (activities) this worker runs at once")
+    ] = 4,
+    drain: Annotated[
+        float, typer.Option(min=0, help="Seconds a Ctrl-C waits for the calls in flight")
+    ] = 60.0,
+) -> None:
+    """Run a Temporal worker for bulk runs and exports (any number, on any machines);
+    --rate is the account's limit, shared by every worker through Redis; Ctrl-C drains it."""
+    from .workercmd import WorkerJob, run_worker
+
+    settings = _settings(ctx)
+    job = WorkerJob(temporal, redis, task_queue, max_chunks, drain)
+    rt.run(lambda: run_worker(settings, job))
 
 
 @app.command()
@@ -364,16 +467,35 @@ def demo(
         Path | None,
         typer.Option(help="Where the export goes", show_default="a new temporary directory"),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=16,
+            help="Scale out instead: Redis, a Temporal dev server and N worker processes; one "
+            "is killed mid-run (needs redis-server and the Temporal CLI)",
+            show_default="none",
+        ),
+    ] = None,
+    rows: Annotated[int, typer.Option(min=10, help="Deducts to send, with --workers")] = 300,
 ) -> None:
-    """The whole library on the embedded server: bulk awards with faults, export, reconcile."""
+    """The whole library on the embedded server: bulk awards with faults, export, reconcile;
+    with --workers N, a bulk run across N workers on Temporal surviving a kill -9."""
+    settings = _settings(ctx)
+    if workers is not None:
+        from .scaleout import ScalePlan
+        from .scaleout import run_demo as run_scale_demo
+
+        plan = ScalePlan(workers=workers, rows=rows, out_dir=out_dir)
+        rt.run(lambda: run_scale_demo(plan))
+        return
     from .demo import DemoPlan, run_demo
 
-    settings = _settings(ctx)
-    plan = DemoPlan(
+    plan_here = DemoPlan(
         members=members,
         awards=awards,
         out_dir=out_dir,
         concurrency=settings.workers(DEMO_CONCURRENCY),
         max_retries=settings.max_retries,
     )
-    rt.run(lambda: run_demo(plan))
+    rt.run(lambda: run_demo(plan_here))

@@ -20,14 +20,15 @@ from typing import Any
 import anyio
 import attrs
 
-from .. import bulk, errors
+from .. import bulk
 from .._client import ShopSociallyClient
+from ..bulk._results import error_code
 from ..models import Transaction
 from . import _runtime as rt
 from . import ignore_late_signals
 from .csvinput import SPECS, InputFile, Row, RowReader, check_input
 from .journal import TICK_SECONDS, JournalFile, Pending, now
-from .journaling import open_journal, write_failures
+from .journaling import open_journal, say_failures, write_failures
 from .progress import progress
 from .settling import Doubt, settle_rows, utc
 
@@ -61,13 +62,6 @@ def _method(client: ShopSociallyClient, kind: str) -> Method:
         "returns": client.returns.create,
     }
     return methods[kind]
-
-
-def error_code(error: errors.ShopSociallyError) -> str:
-    """The API's error code, or the exception's name."""
-    if isinstance(error, errors.APIError) and error.error_code:
-        return error.error_code
-    return type(error).__name__
 
 
 async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
@@ -262,16 +256,7 @@ class _Session:
 
 
 def _report(session: _Session, failures: list[Any]) -> int:
-    job = session.job
-    if failures:
-        unknown = sum(f.unknown for f in failures)
-        settle = (
-            f" ({unknown} outcome unknown: never re-sent; settle them with: shopsocially-async "
-            f"reconcile {job.failures_path})"
-            if unknown
-            else ""
-        )
-        rt.say(f"{len(failures)} failed rows written to {job.failures_path}{settle}")
+    say_failures(session.job.failures_path, failures)
     if session.stopped_by is not None:
         rt.say(f"{rt.stop_message(session.stopped_by)}. To resume: {rt.resume_command()}")
         if rt.api_key_was_given():

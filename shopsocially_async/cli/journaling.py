@@ -3,7 +3,9 @@ failures file from it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _runtime as rt
@@ -124,7 +126,14 @@ def failures_of(state: JournalState) -> list[Failure]:
 def write_failures(job: BulkJob, state: JournalState) -> list[Failure]:
     """Rewrite the failures file from the journal (removed when there are none)."""
     failures = failures_of(state)
-    columns = [*SPECS[job.kind].columns, *FAILURE_COLUMNS]
+    write_failure_file(job.failures_path, job.kind, failures)
+    return failures
+
+
+def write_failure_file(path: Path, kind: str, failures: Iterable[Failure]) -> int:
+    """Write ``failures`` as a failures file: the command's columns, then ours (a local run's
+    and a Temporal run's alike; ``reconcile`` reads it back). Returns the rows written."""
+    columns = [*SPECS[kind].columns, *FAILURE_COLUMNS]
     rows = (
         {
             **f.cells,
@@ -137,5 +146,19 @@ def write_failures(job: BulkJob, state: JournalState) -> list[Failure]:
         }
         for f in failures
     )
-    write_csv(job.failures_path, columns, rows)
-    return failures
+    return write_csv(path, columns, rows)
+
+
+def say_failures(path: Path, failures: Sequence[Failure]) -> None:
+    """The line that sends the operator to the failures file (and to ``reconcile`` for the
+    rows that may have applied)."""
+    if not failures:
+        return
+    unknown = sum(f.unknown for f in failures)
+    settle = (
+        f" ({unknown} outcome unknown: never re-sent; settle them with: shopsocially-async "
+        f"reconcile {path})"
+        if unknown
+        else ""
+    )
+    rt.say(f"{len(failures)} failed rows written to {path}{settle}")

@@ -71,3 +71,41 @@ WindowOpt = Annotated[
 ]
 ExportResumeOpt = Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output")]
+
+
+TemporalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--temporal",
+        metavar="HOST:PORT",
+        help="Run on Temporal: submit to the workers of this front end (needs --run-id)",
+        show_default="run here",
+    ),
+]
+RedisOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--redis",
+        metavar="URL",
+        help="The Redis the workers share (rows, outcomes, the rate limit)",
+        show_default="none",
+    ),
+]
+RunIdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--run-id",
+        metavar="ID",
+        help="The run's id (its workflow id): the same id attaches to the run",
+        show_default="none",
+    ),
+]
+TaskQueueOpt = Annotated[str, typer.Option(help="The workers' Temporal task queue")]
+HeartbeatOpt = Annotated[
+    float,
+    typer.Option(
+        min=1,
+        help="Seconds without a heartbeat after which a worker's chunk is retried elsewhere",
+    ),
+]
+ChunkOpt = Annotated[int, typer.Option(min=1, max=10_000, help="Rows per chunk (one activity)")]

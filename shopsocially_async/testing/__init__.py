@@ -15,7 +15,8 @@ Modules: ``_state`` (the rules), ``_orders`` (orders, their lines, returns), ``_
 records), ``_views`` (what each endpoint answers), ``_errors`` (every error code and its
 status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic``
 (the account rate limit and the arrival log), ``_seed`` (seed data), ``_server`` (uvicorn),
-``_redis`` (a throwaway redis-server for the shared rate limiter).
+``_redis`` and ``_temporal`` (a throwaway redis-server and Temporal dev server, for the shared
+rate limiter and the Temporal adapter; ``_daemon`` is what they share).
 
 Fidelity. Each endpoint answers with exactly the fields of its example response in the
 reference (``api-docs/000``, ``001``, ``002``), in the JSON types and timestamp formats the
@@ -63,6 +64,7 @@ from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
 from ._redis import RedisServer
+from ._temporal import TemporalServer
 from ._traffic import busiest_window
 
 __all__ = [
@@ -75,6 +77,7 @@ __all__ = [
     "Member",
     "Redemption",
     "RedisServer",
+    "TemporalServer",
     "Transaction",
     "busiest_window",
 ]

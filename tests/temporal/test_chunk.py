@@ -1,0 +1,97 @@
+"""A chunk's recovery, without Temporal: what an attempt finds recorded in Redis (as a dead
+worker leaves it) decides what it settles, sends, or refuses to touch."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import anyio
+import pytest
+
+from shopsocially_async import bulk, temporal
+from shopsocially_async.errors import InvalidArgumentError
+from shopsocially_async.temporal._chunk import ChunkWriter
+from shopsocially_async.temporal._store import RowRecord, Superseded, now
+
+from .conftest import Env
+from .test_bulk_workflow import deduct
+
+pytestmark = pytest.mark.anyio
+POLICY = bulk.SettlePolicy(grace=0.1)
+
+
+async def staged(env: Env, count: int) -> temporal.RunStore:
+    """A store with ``count`` deduct rows staged in one chunk (entered: close it after)."""
+    store = await temporal.RunStore(env.redis, env.run_id()).__aenter__()
+    await temporal.stage_rows(
+        store, "deduct", [deduct(i) for i in range(count)], identity="t", chunk_size=count
+    )
+    return store
+
+
+def reasons(env: Env) -> Counter[str]:
+    return Counter(t.reason for t in env.fake.ledger if t.reason)
+
+
+async def test_rows_left_sent_are_settled_before_anything_is_sent(env: Env) -> None:
+    """A dead attempt recorded rows 0 and 1 as sent; row 0 reached the server, row 1 did
+    not. The next attempt settles both from the ledger: row 0 applied (not sent again),
+    row 1 sent once; row 2 is sent as usual."""
+    store = await staged(env, 3)
+    async with env.client() as client:
+        await client.points.deduct(user_email=deduct(0).fields["user_email"], points_passed=1,
+                                   reason="row 0")  # fmt: skip
+        dead = await store.claim(0)
+        for position in (0, 1):
+            await store.record(0, dead, position, RowRecord("sent", now() - 1))
+        writer = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(4))
+        totals = await writer.run()
+    assert totals == temporal.Totals(applied=3, settled=2)
+    records = await store.records(0)
+    assert [records[p].outcome for p in range(3)] == ["applied", "applied", "applied"]
+    assert records[0].settled
+    assert not records[2].settled
+    assert reasons(env) == {"row 0": 1, "row 1": 1, "row 2": 1}
+    await store.__aexit__()
+
+
+async def test_a_superseded_attempt_records_and_sends_nothing(env: Env) -> None:
+    """Once a newer attempt claimed the chunk, the older one's first record is refused
+    (Superseded), so it sends nothing."""
+    store = await staged(env, 2)
+    async with env.client() as client:
+        older = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(4))
+        older.token = await store.claim(0)
+        await store.claim(0)  # a newer attempt takes over
+        with pytest.raises(Superseded):
+            await store.record(0, older.token, 0, RowRecord("sent", now()))
+    assert reasons(env) == {}
+    assert await store.records(0) == {}
+    await store.__aexit__()
+
+
+async def test_an_unknown_answer_that_did_not_apply_is_failed_not_resent(env: Env) -> None:
+    """A row answered "outcome unknown" that the ledger shows not applied is reported
+    failed ("safe to send again"), as a local run reports it: never sent automatically."""
+    store = await staged(env, 1)
+    token = await store.claim(0)
+    record = RowRecord("unknown", now() - 1, failed_at=now(), code="APITimeoutError",
+                       message="POST /deduct timed out")  # fmt: skip
+    await store.record(0, token, 0, record)
+    async with env.client() as client:
+        writer = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(4))
+        totals = await writer.run()
+    assert totals == temporal.Totals(failed=1, settled=1)
+    (report,) = [r async for r in temporal.bulk_report(store, await store.meta())]  # type: ignore[arg-type]
+    assert report.code == "APITimeoutError"
+    assert not report.outcome_unknown
+    assert report.message.endswith("settled: not applied, safe to send again")
+    assert reasons(env) == {}
+    await store.__aexit__()
+
+
+@pytest.mark.parametrize("run_id", ["", "a b", "../x", "{x}", "x" * 129, None])
+def test_bad_run_ids_are_refused(run_id: object) -> None:
+    """A run id is a short plain name (it becomes a Redis key and a workflow id)."""
+    with pytest.raises(InvalidArgumentError, match="run id"):
+        temporal.check_run_id(run_id)

@@ -1,0 +1,93 @@
+"""The command line on Temporal: ``deduct FILE --temporal ...`` against a running worker
+writes the same failures file as a run here, exits the same way, and attaches by run id."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from shopsocially_async.cli import main
+from shopsocially_async.cli.csvinput import SPECS
+from shopsocially_async.cli.outputs import FAILURE_COLUMNS
+
+from .conftest import Env, member
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Run the command line in process: its exit status and stderr."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), capsys.readouterr().err
+
+
+@pytest.fixture
+def submit(
+    env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str]]:
+    """``deduct FILE`` submitted to the test's worker (credentials from the environment)."""
+    monkeypatch.setenv("SHOPSOCIALLY_API_KEY", env.fake.api_key)
+
+    def run(path: Path, run_id: str, *extra: str) -> tuple[int, str]:
+        return cli(
+            capsys, "--base-url", env.base_url, "--partner-id", env.fake.partner_id, "deduct",
+            str(path), "--temporal", env.target, "--redis", env.redis, "--run-id", run_id,
+            "--task-queue", env.task_queue, "--settle-grace", "0.2", *extra,
+        )  # fmt: skip
+
+    return run
+
+
+def write_rows(path: Path, emails: list[str]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["user_email", "points_passed", "reason"])
+        for i, email in enumerate(emails):
+            writer.writerow([email, "2", f"cli row {i}"])
+
+
+def test_failures_file_has_a_local_runs_shape_and_exit_1(
+    env: Env, submit: Callable[..., tuple[int, str]], tmp_path: Path
+) -> None:
+    """Five rows, one for an unknown member: four applied once, the fifth in
+    deductions.failures.csv with the local run's columns, exit 1; submitting the same run
+    id again reports the finished run and sends nothing."""
+    path = tmp_path / "deductions.csv"
+    write_rows(path, [member(0), member(1), "nobody@example.com", member(2), member(3)])
+    run_id = env.run_id()
+    code, err = submit(path, run_id)
+    assert code == 1, err
+    assert f"run {run_id} (5 rows, 1 chunks): started" in err
+    with (tmp_path / "deductions.failures.csv").open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == [*SPECS["deduct"].columns, *FAILURE_COLUMNS]
+        (row,) = list(reader)
+    assert (row["user_email"], row["error_code"], row["outcome_unknown"], row["line"]) == (
+        "nobody@example.com", "INVALID_MEMBER", "false", "4",
+    )  # fmt: skip
+    applied = sorted(t.reason for t in env.fake.ledger if t.reason)
+    assert applied == ["cli row 0", "cli row 1", "cli row 3", "cli row 4"]
+    code, err = submit(path, run_id)
+    assert code == 1
+    assert "finished earlier: reporting it again (nothing is sent)" in err
+    assert len(env.fake.ledger) == 4
+
+
+def test_temporal_options_come_together(
+    env: Env, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--temporal without --run-id, or with --resume, is a one-line usage error (exit 2)."""
+    path = tmp_path / "d.csv"
+    write_rows(path, [member(0)])
+    code, err = cli(capsys, "deduct", str(path), "--temporal", env.target, "--redis", env.redis)
+    assert code == 2
+    assert "--temporal needs --run-id ID" in err
+    code, err = cli(
+        capsys, "deduct", str(path), "--temporal", env.target, "--redis", env.redis,
+        "--run-id", "x", "--resume",
+    )  # fmt: skip
+    assert code == 2
+    assert "on Temporal the same --run-id continues a run" in err

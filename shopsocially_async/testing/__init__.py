@@ -59,6 +59,14 @@ Where the reference disagrees with itself, the fake follows the example:
 from __future__ import annotations
 
 from ._errors import FakeApiError
+from ._exactly_once import (
+    ExactlyOnceReport,
+    Reported,
+    Rule,
+    Violation,
+    WriteOutcome,
+    check_exactly_once,
+)
 from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
@@ -67,6 +75,7 @@ from ._traffic import busiest_window
 
 __all__ = [
     "Activity",
+    "ExactlyOnceReport",
     "FakeApiError",
     "FakeShopSocially",
     "FakeStats",
@@ -75,6 +84,11 @@ __all__ = [
     "Member",
     "Redemption",
     "RedisServer",
+    "Reported",
+    "Rule",
     "Transaction",
+    "Violation",
+    "WriteOutcome",
     "busiest_window",
+    "check_exactly_once",
 ]

@@ -1,6 +1,6 @@
 """An embedded, stateful stand-in of the ShopSocially Loyalty API, for tests and demos.
 
-It is a separate program that speaks HTTP (it never imports the client)::
+The fake is a separate program that speaks HTTP (it never imports the client)::
 
     from shopsocially_async.testing import FakeShopSocially, Fault
 
@@ -11,11 +11,23 @@ It is a separate program that speaks HTTP (it never imports the client)::
     fake.inject(Fault("rate_limit", route="POST /award", every_nth=3, retry_after=1))
     fake.add_order("A-1001", "bob@example.com", lines=[("sku-1", 2, 40), ("sku-2", 1, 15)])
 
-Modules: ``_state`` (the rules), ``_orders`` (orders, their lines, returns), ``_records`` (the
-records), ``_views`` (what each endpoint answers), ``_errors`` (every error code and its
-status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic``
-(the account rate limit and the arrival log), ``_seed`` (seed data), ``_server`` (uvicorn),
-``_redis`` (a throwaway redis-server for the shared rate limiter).
+Beside it, :func:`check_exactly_once` holds what a client reported about each write (tagged
+with an ``x-fake-op-id`` header) against what the fake applied::
+
+    outcomes = [WriteOutcome.of(op_id, error) for op_id, error in results]
+    check_exactly_once(fake, outcomes).assert_ok()
+
+Modules. The fake: ``_fake`` (``FakeShopSocially``: state, faults and counters under one
+lock), ``_state`` (the rules of every write), ``_ledger`` (the records' store and the only ways
+a balance changes), ``_catalog`` (activities and redemption options: fields and defaults),
+``_orders`` (orders, their lines, returns), ``_records`` (the records), ``_listing`` (the three
+paged listings), ``_views`` (what each endpoint answers), ``_formats`` (timestamps and dates on
+the wire), ``_errors`` (every error code and its status), ``_routes`` (endpoints), ``_app``
+(ASGI), ``_faults`` (fault injection), ``_traffic`` (the account rate limit and the arrival
+log), ``_seed`` (seed data), ``_server`` (uvicorn), ``_redis`` (a throwaway redis-server for the
+shared rate limiter). For test suites: ``_exactly_once`` (:func:`check_exactly_once`, which
+reads the client's exceptions) and ``pytest_plugin`` (fixtures: a fresh program and clients
+wired to it).
 
 Fidelity. Each endpoint answers with exactly the fields of its example response in the
 reference (``api-docs/000``, ``001``, ``002``), in the JSON types and timestamp formats the

@@ -26,7 +26,14 @@ from .. import bulk
 from .._client import ShopSociallyClient
 from .._config import RetryPolicy
 from ..models import Transaction
-from ..testing import FakeShopSocially, Fault
+from ..testing import (
+    ExactlyOnceReport,
+    FakeShopSocially,
+    Fault,
+    Reported,
+    WriteOutcome,
+    check_exactly_once,
+)
 from . import _runtime as rt
 from .progress import progress
 
@@ -189,42 +196,36 @@ def _reconcile(
     fake: FakeShopSocially, outcomes: Outcomes, files: list[Path]
 ) -> list[tuple[bool, str]]:
     """Each check: (passed, what it says)."""
+    writes = [WriteOutcome.of(r.input.op, r.error) for r in outcomes.results]
+    report = check_exactly_once(fake, writes)
     return [
-        _exactly_once(fake, outcomes),
-        _unknowns(fake, outcomes),
+        _exactly_once(report),
+        _unknowns(report),
         _balances(fake, files[1]),
         _export_complete(fake, outcomes, files[0]),
     ]
 
 
-def _settled(result: bulk.BulkResult[Write, Transaction]) -> bool:
-    """Applied as far as the client knows: success, or a retry meeting its own award."""
-    return result.ok or result.replayed
-
-
-def _exactly_once(fake: FakeShopSocially, outcomes: Outcomes) -> tuple[bool, str]:
-    wrong = [
-        r.input.op
-        for r in outcomes.results
-        if not r.outcome_unknown and fake.applied_count(r.input.op) != (1 if _settled(r) else 0)
-    ]
-    replays = sum(_settled(r) and not r.ok for r in outcomes.results)
-    applied = sum(_settled(r) for r in outcomes.results)
+def _exactly_once(report: ExactlyOnceReport) -> tuple[bool, str]:
+    """Every rule but the one about outcome-unknown writes (the next line's)."""
+    wrong = [v for v in report.violations if v.reported is not Reported.OUTCOME_UNKNOWN]
+    replays = report.counts.get(Reported.REPLAYED, 0)
+    applied = report.counts.get(Reported.APPLIED, 0) + replays
     text = (
         f"{applied} writes reported applied were applied exactly once ({replays} retries "
         f"met their own earlier award); refused writes left no trace"
     )
-    return not wrong, text if not wrong else f"{len(wrong)} writes disagree: {wrong[:5]}"
+    where = list(dict.fromkeys(v.op_id or v.message for v in wrong))
+    return not wrong, text if not wrong else f"{len(where)} writes disagree: {where[:5]}"
 
 
-def _unknowns(fake: FakeShopSocially, outcomes: Outcomes) -> tuple[bool, str]:
-    unknown = [r.input.op for r in outcomes.results if r.outcome_unknown]
-    applied = sum(fake.applied_count(op) == 1 for op in unknown)
-    twice = [op for op in unknown if fake.applied_count(op) > 1]
+def _unknowns(report: ExactlyOnceReport) -> tuple[bool, str]:
+    twice = [v for v in report.violations if v.reported is Reported.OUTCOME_UNKNOWN]
+    unknown = report.counts.get(Reported.OUTCOME_UNKNOWN, 0)
     return not twice, (
-        f"{len(unknown)} outcome-unknown writes (answers lost) reconciled "
-        f"against the ledger: {applied} had applied, "
-        f"{len(unknown) - applied} had not; none was sent twice"
+        f"{unknown} outcome-unknown writes (answers lost) reconciled "
+        f"against the ledger: {report.unknown_applied} had applied, "
+        f"{unknown - report.unknown_applied} had not; none was sent twice"
     )
 
 

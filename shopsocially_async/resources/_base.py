@@ -1,4 +1,4 @@
-"""What every resource shares: the link to its client and the response decoders."""
+"""What every resource shares: the link to its client, building calls, and the decoders."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import attrs
 from .._convert import structure, structure_many, structure_optional_scalar
 from .._extras import header_pairs, merge_extra
 from .._pagination import AsyncPaginator
-from .._params import Validator, validated
+from .._params import Validator, identifier, validated
 from .._params import prefetch as check_prefetch
 from .._params import start_index as check_start_index
-from .._protocol import Call, RetrySafety
+from .._protocol import Call, RetrySafety, path_segment
 from ..errors import InvalidArgumentError, ResponseValidationError
 from ..models.page import Page
 
@@ -22,14 +22,54 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["Listing", "Resource", "decode_list", "decode_one", "decode_page", "update_body"]
+__all__ = [
+    "Extras",
+    "Listing",
+    "Resource",
+    "decode_list",
+    "decode_one",
+    "decode_page",
+    "route_path",
+    "update_body",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Extras:
+    """What a caller sends beside a method's named arguments, as given: ``extra_query``,
+    ``extra_headers`` and, on writes, ``extra_body``. Checked when the call is built."""
+
+    query: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
+    body: Mapping[str, Any] | None = None
 
 
 class Resource:
-    """A group of endpoints (``client.points``, ``client.users``, ...)."""
+    """A group of endpoints (``client.points``, ``client.users``, ...).
+
+    Each method checks its arguments, builds its call with :meth:`_call` and sends it with
+    :meth:`_send` (a listing hands its pages to :meth:`_paginate`).
+    """
 
     def __init__(self, client: ShopSociallyClient) -> None:
         self._client = client
+
+    def _call(
+        self,
+        method: str,
+        route: str,
+        extras: Extras,
+        *,
+        ids: Mapping[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        safety: RetrySafety | None = None,
+    ) -> Call:
+        """The call to ``route`` (``"/users/{uid}"``, each ``{name}`` filled from ``ids``),
+        with the extras checked and merged. GETs and PUTs are idempotent, POSTs unsafe unless
+        ``safety`` says otherwise."""
+        path = route_path(route, ids) if ids else route
+        return _build_call(method, route, path, extras, body=body, query=query, safety=safety)
 
     async def _send(self, call: Call, decode: Callable[[Any], T]) -> T:
         return await self._client._request(call, decode)
@@ -37,25 +77,26 @@ class Resource:
     def _paginate(
         self,
         listing: Listing[T],
-        path: str,
         query: dict[str, Any],
+        extras: Extras,
         *,
+        path: str | None = None,
         first_index: int,
         prefetch: int,
-        extra_query: Mapping[str, Any] | None,
-        extra_headers: Mapping[str, str] | None,
     ) -> AsyncPaginator[T]:
-        """A lazy paginator over ``listing`` at ``path``; arguments are checked now, so a bad
-        one fails at the call and not in the middle of iterating."""
-        merge_extra("query", {**query, "start_index": first_index}, extra_query)
-        if extra_headers:
-            extra_headers = header_pairs("extra_headers", extra_headers)
+        """A lazy paginator over ``listing`` (at ``path``, its route by default). The first
+        page's call is built now, so a bad argument fails at the call and not in the middle
+        of iterating; every page sends what was checked then, at its own ``start_index``."""
+        first = _build_call(
+            "GET",
+            listing.route,
+            path or listing.route,
+            extras,
+            query={**query, "start_index": first_index},
+        )
 
         async def fetch(index: int) -> Page[T]:
-            call = make_call(
-                "GET", listing.route, path, query={**query, "start_index": index},
-                extra_query=extra_query, extra_headers=extra_headers,
-            )  # fmt: skip
+            call = attrs.evolve(first, query={**(first.query or {}), "start_index": index})
             return await self._send(call, listing.decoder(index))
 
         return AsyncPaginator(
@@ -81,31 +122,35 @@ class Listing(Generic[T]):
         )
 
 
-def make_call(
+def route_path(route: str, ids: Mapping[str, str]) -> str:
+    """``route`` with each ``{name}`` replaced by ``ids[name]``, checked and percent-encoded
+    as exactly one path segment: ``route_path("/users/{uid}", {"uid": "a/b"})`` is
+    ``"/users/a%2Fb"``."""
+    return route.format_map({name: path_segment(identifier(name, v)) for name, v in ids.items()})
+
+
+def _build_call(
     method: str,
     route: str,
     path: str,
+    extras: Extras,
     *,
-    safety: RetrySafety | None = None,
-    query: dict[str, Any] | None = None,
     body: dict[str, Any] | None = None,
-    extra_query: Mapping[str, Any] | None = None,
-    extra_body: Mapping[str, Any] | None = None,
-    extra_headers: Mapping[str, str] | None = None,
+    query: dict[str, Any] | None = None,
+    safety: RetrySafety | None = None,
 ) -> Call:
-    """Describe a call; GETs and PUTs are idempotent, POSTs unsafe unless told otherwise."""
     is_write = method != "GET"
     if safety is None:
         safety = RetrySafety.UNSAFE if method == "POST" else RetrySafety.IDEMPOTENT
     if is_write:
-        body = merge_extra("body", body or {}, extra_body)
+        body = merge_extra("body", body or {}, extras.body)
     return Call(
         method=method,
         path=path,
         safety=safety,
-        query=merge_extra("query", query or {}, extra_query) or None,
+        query=merge_extra("query", query or {}, extras.query) or None,
         body=body,
-        extra_headers=header_pairs("extra_headers", extra_headers) if extra_headers else None,
+        extra_headers=header_pairs("extra_headers", extras.headers) if extras.headers else None,
         is_write=is_write,
         route=f"{method} {route}",
     )

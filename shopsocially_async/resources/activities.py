@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from .. import _params as p
-from .._protocol import path_segment
 from ..models import Activity
-from ._base import Resource, decode_list, decode_one, make_call, update_body
+from ._base import Extras, Resource, decode_list, decode_one, update_body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -73,10 +72,8 @@ class Activities(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> list[Activity]:
         """Every configured activity (``GET /activities``)."""
-        call = make_call(
-            "GET", "/activities", "/activities", extra_query=extra_query,
-            extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        call = self._call("GET", "/activities", extras)
         return await self._send(call, decode_list(Activity))
 
     async def get(
@@ -87,10 +84,9 @@ class Activities(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> Activity:
         """One activity (``GET /activities/{activity_id}``)."""
-        call = make_call(
-            "GET", "/activities/{activity_id}", _path(activity_id), extra_query=extra_query,
-            extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        ids = {"activity_id": activity_id}
+        call = self._call("GET", "/activities/{activity_id}", extras, ids=ids)
         return await self._send(call, decode_one(Activity))
 
     async def create(
@@ -135,10 +131,8 @@ class Activities(Resource):
             _CHECKS,
             required=_REQUIRED_ON_CREATE,
         )
-        call = make_call(
-            "POST", "/activities", "/activities", body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/activities", extras, body=body)
         return await self._send(call, decode_one(Activity))
 
     async def update(
@@ -155,12 +149,7 @@ class Activities(Resource):
         reference's table does not list (see :class:`ActivityChanges`) is refused.
         """
         body = update_body("activities.update", changes, _UPDATABLE, _CHECKS, extra_body)
-        call = make_call(
-            "PUT", "/activities/{activity_id}", _path(activity_id), body=body,
-            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        ids = {"activity_id": activity_id}
+        call = self._call("PUT", "/activities/{activity_id}", extras, ids=ids, body=body)
         return await self._send(call, decode_one(Activity))
-
-
-def _path(activity_id: str) -> str:
-    return "/activities/" + path_segment(p.identifier("activity_id", activity_id))

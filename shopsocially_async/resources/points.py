@@ -8,7 +8,7 @@ from typing import Any
 from .. import _params as p
 from .._protocol import RetrySafety
 from ..models import Transaction
-from ._base import Resource, decode_one, make_call
+from ._base import Extras, Resource, decode_one
 
 __all__ = ["Points"]
 
@@ -53,10 +53,8 @@ class Points(Resource):
             required=("user_email", "activity_id"),
         )
         safety = RetrySafety.IDEMPOTENT if order_id is not None else RetrySafety.UNSAFE
-        call = make_call(
-            "POST", "/award", "/award", safety=safety, body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/award", extras, body=body, safety=safety)
         return await self._send(call, decode_one(Transaction))
 
     async def redeem(
@@ -75,10 +73,8 @@ class Points(Resource):
             "user_email": p.text("user_email", user_email),
             "redemption_id": p.text("redemption_id", redemption_id),
         }
-        call = make_call(
-            "POST", "/redeem", "/redeem", body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/redeem", extras, body=body)
         return await self._send(call, decode_one(Transaction))
 
     async def deduct(
@@ -99,8 +95,6 @@ class Points(Resource):
             "points_passed": p.positive_points("points_passed", points_passed),
             "reason": p.text("reason", reason),
         }
-        call = make_call(
-            "POST", "/deduct", "/deduct", body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/deduct", extras, body=body)
         return await self._send(call, decode_one(Transaction))

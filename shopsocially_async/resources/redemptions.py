@@ -7,9 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import _params as p
-from .._protocol import path_segment
 from ..models import Redemption
-from ._base import Resource, decode_list, decode_one, make_call, update_body
+from ._base import Extras, Resource, decode_list, decode_one, update_body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -66,10 +65,8 @@ class Redemptions(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> list[Redemption]:
         """Every configured redemption option (``GET /redemptions``)."""
-        call = make_call(
-            "GET", "/redemptions", "/redemptions", extra_query=extra_query,
-            extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        call = self._call("GET", "/redemptions", extras)
         return await self._send(call, decode_list(Redemption))
 
     async def get(
@@ -80,10 +77,9 @@ class Redemptions(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> Redemption:
         """One redemption option (``GET /redemptions/{redemption_id}``)."""
-        call = make_call(
-            "GET", "/redemptions/{redemption_id}", _path(redemption_id),
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        ids = {"redemption_id": redemption_id}
+        call = self._call("GET", "/redemptions/{redemption_id}", extras, ids=ids)
         return await self._send(call, decode_one(Redemption))
 
     async def create(
@@ -122,10 +118,8 @@ class Redemptions(Resource):
             _CHECKS,
             required=_REQUIRED_ON_CREATE,
         )
-        call = make_call(
-            "POST", "/redemptions", "/redemptions", body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/redemptions", extras, body=body)
         return await self._send(call, decode_one(Redemption))
 
     async def update(
@@ -143,12 +137,7 @@ class Redemptions(Resource):
         does not list (see :class:`RedemptionChanges`) is refused.
         """
         body = update_body("redemptions.update", changes, _UPDATABLE, _CHECKS, extra_body)
-        call = make_call(
-            "PUT", "/redemptions/{redemption_id}", _path(redemption_id), body=body,
-            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        ids = {"redemption_id": redemption_id}
+        call = self._call("PUT", "/redemptions/{redemption_id}", extras, ids=ids, body=body)
         return await self._send(call, decode_one(Redemption))
-
-
-def _path(redemption_id: str) -> str:
-    return "/redemptions/" + path_segment(p.identifier("redemption_id", redemption_id))

@@ -8,7 +8,7 @@ from typing import Any
 from .. import _params as p
 from ..errors import InvalidArgumentError
 from ..models import Transaction
-from ._base import Resource, decode_one, make_call
+from ._base import Extras, Resource, decode_one
 
 __all__ = ["Returns"]
 
@@ -76,10 +76,8 @@ class Returns(Resource):
             _CHECKS,
             required=("order_id",),
         )
-        call = make_call(
-            "POST", "/transaction/return", "/transaction/return", body=body,
-            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/transaction/return", extras, body=body)
         return await self._send(call, decode_one(Transaction))
 
 

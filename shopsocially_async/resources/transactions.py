@@ -9,9 +9,8 @@ from typing import Any
 from .. import _params as p
 from .._dates import format_us_date
 from .._pagination import AsyncPaginator
-from .._protocol import path_segment
 from ..models import Transaction
-from ._base import Listing, Resource, decode_one, make_call
+from ._base import Extras, Listing, Resource, decode_one
 
 __all__ = ["Transactions"]
 
@@ -50,10 +49,10 @@ class Transactions(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
+        extras = Extras(query=extra_query, headers=extra_headers)
         return self._paginate(
-            _TRANSACTIONS, "/transactions", query, first_index=start_index, prefetch=prefetch,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+            _TRANSACTIONS, query, extras, first_index=start_index, prefetch=prefetch
+        )
 
     async def get(
         self,
@@ -63,9 +62,7 @@ class Transactions(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> Transaction:
         """One transaction by id (``GET /transactions/{transaction_id}``)."""
-        path = "/transactions/" + path_segment(p.identifier("transaction_id", transaction_id))
-        call = make_call(
-            "GET", "/transactions/{transaction_id}", path, extra_query=extra_query,
-            extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        ids = {"transaction_id": transaction_id}
+        call = self._call("GET", "/transactions/{transaction_id}", extras, ids=ids)
         return await self._send(call, decode_one(Transaction))

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .. import _params as p
 from .._dates import format_dmy_date
 from .._pagination import AsyncPaginator
-from .._protocol import path_segment
 from ..models import Transaction, User
-from ._base import Listing, Resource, decode_one, make_call, update_body
+from ._base import Extras, Listing, Resource, decode_one, route_path, update_body
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -68,10 +67,8 @@ class Users(Resource):
             _TEXT_FIELDS,
             required=("first_name", "last_name", "email", "uid"),
         )
-        call = make_call(
-            "POST", "/users", "/users", body=body, extra_body=extra_body,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("POST", "/users", extras, body=body)
         return await self._send(call, decode_one(User))
 
     async def update(
@@ -88,10 +85,8 @@ class Users(Resource):
         A field the reference's table does not list is refused (``InvalidArgumentError``).
         """
         body = update_body("users.update", changes, _UPDATABLE, _TEXT_FIELDS, extra_body)
-        call = make_call(
-            "PUT", "/users/{uid}", "/users/" + path_segment(p.identifier("uid", uid)), body=body,
-            extra_body=extra_body, extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers, body=extra_body)
+        call = self._call("PUT", "/users/{uid}", extras, ids={"uid": uid}, body=body)
         return await self._send(call, decode_one(User))
 
     async def get(
@@ -102,10 +97,9 @@ class Users(Resource):
         extra_headers: Mapping[str, str] | None = None,
     ) -> User:
         """One member with balances and expiration schedule (``GET /users/{user_email}``)."""
-        call = make_call(
-            "GET", "/users/{user_email}", _user_path(user_email), extra_query=extra_query,
-            extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        ids = {"user_email": user_email}
+        call = self._call("GET", "/users/{user_email}", extras, ids=ids)
         return await self._send(call, decode_one(User))
 
     def list(
@@ -133,10 +127,8 @@ class Users(Resource):
                 "count": p.page_size("count", count),
             }
         )
-        return self._paginate(
-            _USERS, "/users", query, first_index=start_index, prefetch=prefetch,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
+        extras = Extras(query=extra_query, headers=extra_headers)
+        return self._paginate(_USERS, query, extras, first_index=start_index, prefetch=prefetch)
 
     def transactions(
         self,
@@ -153,7 +145,7 @@ class Users(Resource):
         """One member's transactions between two dates
         (``GET /users/{user_email}/transactions``); ``prefetch`` as ``transactions.list``.
         """
-        path = _user_path(user_email) + "/transactions"
+        path = route_path(_USER_TRANSACTIONS.route, {"user_email": user_email})
         start, end = p.date_range(from_date, to_date)
         query = p.compact(
             {
@@ -162,11 +154,7 @@ class Users(Resource):
                 "points_status": p.points_status_filter(points_status),
             }
         )
+        extras = Extras(query=extra_query, headers=extra_headers)
         return self._paginate(
-            _USER_TRANSACTIONS, path, query, first_index=start_index, prefetch=prefetch,
-            extra_query=extra_query, extra_headers=extra_headers,
-        )  # fmt: skip
-
-
-def _user_path(user_email: str) -> str:
-    return "/users/" + path_segment(p.identifier("user_email", user_email))
+            _USER_TRANSACTIONS, query, extras, path=path, first_index=start_index, prefetch=prefetch
+        )

@@ -1,6 +1,6 @@
 """An embedded, stateful stand-in of the ShopSocially Loyalty API, for tests and demos.
 
-It is a separate program that speaks HTTP (it never imports the client)::
+The fake is a separate program that speaks HTTP (it never imports the client)::
 
     from shopsocially_async.testing import FakeShopSocially, Fault
 
@@ -11,12 +11,24 @@ It is a separate program that speaks HTTP (it never imports the client)::
     fake.inject(Fault("rate_limit", route="POST /award", every_nth=3, retry_after=1))
     fake.add_order("A-1001", "bob@example.com", lines=[("sku-1", 2, 40), ("sku-2", 1, 15)])
 
-Modules: ``_state`` (the rules), ``_orders`` (orders, their lines, returns), ``_records`` (the
-records), ``_views`` (what each endpoint answers), ``_errors`` (every error code and its
-status), ``_routes`` (endpoints), ``_app`` (ASGI), ``_faults`` (fault injection), ``_traffic``
-(the account rate limit and the arrival log), ``_seed`` (seed data), ``_server`` (uvicorn),
-``_redis`` and ``_temporal`` (a throwaway redis-server and Temporal dev server, for the shared
-rate limiter and the Temporal adapter; ``_daemon`` is what they share).
+Beside it, :func:`check_exactly_once` holds what a client reported about each write (tagged
+with an ``x-fake-op-id`` header) against what the fake applied::
+
+    outcomes = [WriteOutcome.of(op_id, error) for op_id, error in results]
+    check_exactly_once(fake, outcomes).assert_ok()
+
+Modules. The fake: ``_fake`` (``FakeShopSocially``: state, faults and counters under one
+lock), ``_state`` (the rules of every write), ``_ledger`` (the records' store and the only ways
+a balance changes), ``_catalog`` (activities and redemption options: fields and defaults),
+``_orders`` (orders, their lines, returns), ``_records`` (the records), ``_listing`` (the three
+paged listings), ``_views`` (what each endpoint answers), ``_formats`` (timestamps and dates on
+the wire), ``_errors`` (every error code and its status), ``_routes`` (endpoints), ``_app``
+(ASGI), ``_faults`` (fault injection), ``_traffic`` (the account rate limit and the arrival
+log), ``_seed`` (seed data), ``_server`` (uvicorn), ``_redis`` and ``_temporal`` (a throwaway
+redis-server and Temporal dev server, for the shared rate limiter and the Temporal adapter;
+``_daemon`` is what they share). For test suites: ``_exactly_once``
+(:func:`check_exactly_once`, which reads the client's exceptions) and ``pytest_plugin``
+(fixtures: a fresh program and clients wired to it).
 
 Fidelity. Each endpoint answers with exactly the fields of its example response in the
 reference (``api-docs/000``, ``001``, ``002``), in the JSON types and timestamp formats the
@@ -60,6 +72,14 @@ Where the reference disagrees with itself, the fake follows the example:
 from __future__ import annotations
 
 from ._errors import FakeApiError
+from ._exactly_once import (
+    ExactlyOnceReport,
+    Reported,
+    Rule,
+    Violation,
+    WriteOutcome,
+    check_exactly_once,
+)
 from ._fake import FakeShopSocially
 from ._faults import FakeStats, Fault, FaultKind
 from ._records import Activity, Member, Redemption, Transaction
@@ -69,6 +89,7 @@ from ._traffic import busiest_window
 
 __all__ = [
     "Activity",
+    "ExactlyOnceReport",
     "FakeApiError",
     "FakeShopSocially",
     "FakeStats",
@@ -77,7 +98,12 @@ __all__ = [
     "Member",
     "Redemption",
     "RedisServer",
+    "Reported",
+    "Rule",
     "TemporalServer",
     "Transaction",
+    "Violation",
+    "WriteOutcome",
     "busiest_window",
+    "check_exactly_once",
 ]

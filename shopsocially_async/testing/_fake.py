@@ -419,8 +419,9 @@ class FakeShopSocially:
         with self._lock, _as_key_error(email):
             return self._state.ledger_balance(email)
 
-    def check_ledger(self) -> None:
-        """Raise ``AssertionError`` naming every member whose balance disagrees with the ledger."""
+    def ledger_mismatches(self) -> list[str]:
+        """Every member whose balance disagrees with the ledger (or whose ledger is below
+        zero), as ``"email: balance != ledger recomputed"``; empty when all agree."""
         with self._lock:
             wrong = []
             for member in self._state.member_order:
@@ -429,6 +430,11 @@ class FakeShopSocially:
                     wrong.append(
                         f"{member.email}: {member.available_points} != ledger {recomputed}"
                     )
+            return wrong
+
+    def check_ledger(self) -> None:
+        """Raise ``AssertionError`` naming every member whose balance disagrees with the ledger."""
+        wrong = self.ledger_mismatches()
         if wrong:
             raise AssertionError("; ".join(wrong))
 

@@ -43,6 +43,7 @@ __all__ = [
     "invoke",
     "json_body",
     "only_request",
+    "outcome",
     "path_of",
     "query_of",
     "recording_client",
@@ -181,20 +182,25 @@ class Endpoint:
     expected: Any
     query: Mapping[str, str] = field(default_factory=dict)
     body: Mapping[str, Any] | None = None
-    #: A field of a named argument, used to check that extra_* may not repeat it.
-    named_field: str | None = None
+    #: Fields the named arguments fill, which extra_body (writes) or extra_query (reads)
+    #: may not repeat.
+    named_fields: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.name
 
 
-async def invoke(endpoint: Endpoint, client: ShopSociallyClient, **extra: Any) -> Any:
-    """Make the endpoint's call; a listing is asked for its first page only."""
-    result = endpoint.call(client, **extra)
+async def outcome(result: Any) -> Any:
+    """What an endpoint method's return value gives: awaited, or a listing's first page."""
     if isinstance(result, AsyncPaginator):
         return await result.first_page()
     assert isinstance(result, Awaitable)
     return await result
+
+
+async def invoke(endpoint: Endpoint, client: ShopSociallyClient, **extra: Any) -> Any:
+    """Make the endpoint's call; a listing is asked for its first page only."""
+    return await outcome(endpoint.call(client, **extra))
 
 
 async def assert_request_on_the_wire(endpoint: Endpoint) -> None:
@@ -237,13 +243,12 @@ async def assert_extras_merged(endpoint: Endpoint) -> None:
         assert typed(json_body(request)) == typed(expected)
 
 
-async def assert_clash_refused(endpoint: Endpoint) -> None:
-    """An extra_body (writes) or extra_query (reads) field repeating a named argument is
-    refused with InvalidArgumentError naming it, before anything is sent."""
-    assert endpoint.named_field is not None
+async def assert_clash_refused(endpoint: Endpoint, named_field: str) -> None:
+    """An extra_body (writes) or extra_query (reads) field repeating the named argument
+    ``named_field`` is refused with InvalidArgumentError naming it, before anything is sent."""
     kind = "extra_query" if endpoint.body is None else "extra_body"
     client, recorder = recording_client(endpoint.response)
     async with client:
-        with pytest.raises(InvalidArgumentError, match=endpoint.named_field):
-            await invoke(endpoint, client, **{kind: {endpoint.named_field: "other"}})
+        with pytest.raises(InvalidArgumentError, match=named_field):
+            await invoke(endpoint, client, **{kind: {named_field: "other"}})
     assert recorder.requests == []

@@ -1,25 +1,19 @@
-"""``client.transactions``: the ledger listing and one transaction, against the reference."""
+"""``client.transactions``: what the shared endpoint table (``test_endpoints.py``) does not
+cover: the listing's filters and dates, its clashes refused at call time, and paging."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from contextlib import aclosing
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import pytest
 
-from shopsocially_async import AsyncPaginator, InvalidArgumentError, Page, Transaction
-from tests.unit import reference_examples as ref
+from shopsocially_async import AsyncPaginator, InvalidArgumentError, Transaction
 from tests.unit.helpers import (
     BASE_PATH,
-    Endpoint,
-    assert_clash_refused,
-    assert_extras_merged,
-    assert_request_on_the_wire,
     envelope,
-    invoke,
     only_request,
     path_of,
     query_of,
@@ -27,99 +21,6 @@ from tests.unit.helpers import (
 )
 
 pytestmark = pytest.mark.anyio
-
-UTC = timezone.utc
-
-LISTED = Transaction(
-    activity_id="Made_a_Purchase",
-    activity_name="Made a Purchase",
-    user_id="6176be2d5e",
-    user_first_name="Bob",
-    user_last_name="Baker",
-    user_email="bob@shopsocially.com",
-    id="550ff099fa0eaa0767086968",
-    approved_time=datetime(2015, 3, 20, 19, 20, 22, tzinfo=UTC),
-    points_status="approved",
-    transaction_type="award",
-    points=100,
-    approved_by="Jai",
-    created_time=datetime(2015, 3, 20, 19, 20, 22, tzinfo=UTC),
-    updated_time=datetime(2015, 3, 30, 19, 20, 22, tzinfo=UTC),
-    merchant_id="9c62d683db96c7cabf8db0109be6bb",
-)
-# Get Transaction: the same record, with partner_id where the listing has merchant_id.
-FETCHED = Transaction(
-    activity_id="Made_a_Purchase",
-    activity_name="Made a Purchase",
-    user_id="6176be2d5e",
-    user_first_name="Bob",
-    user_last_name="Baker",
-    user_email="bob@shopsocially.com",
-    id="550ff099fa0eaa0767086968",
-    approved_time=datetime(2015, 3, 20, 19, 20, 22, tzinfo=UTC),
-    points_status="approved",
-    transaction_type="award",
-    points=100,
-    approved_by="Jai",
-    created_time=datetime(2015, 3, 20, 19, 20, 22, tzinfo=UTC),
-    updated_time=datetime(2015, 3, 30, 19, 20, 22, tzinfo=UTC),
-    partner_id="9c62d683db96c7cabf8db0109be6bb",
-)
-
-REFERENCE_LISTING = {
-    "from_date": date(2015, 1, 1),
-    "to_date": date(2015, 11, 23),
-    "points_status": ["approved", "auto_approved"],
-    "start_index": 7,
-}
-
-ENDPOINTS = [
-    Endpoint(
-        name="transactions.list",
-        call=lambda client, **extra: client.transactions.list(**REFERENCE_LISTING, **extra),
-        response=ref.TRANSACTIONS_LIST_RESPONSE,
-        method="GET",
-        path=b"/transactions",
-        query=ref.TRANSACTIONS_LIST_QUERY,
-        expected=Page(items=(LISTED,), start_index=7, next_start_index=100, more=True, total=250),
-        named_field="to_date",
-    ),
-    Endpoint(
-        name="transactions.get",
-        call=lambda client, **extra: client.transactions.get(ref.TRANSACTION_ID, **extra),
-        response=ref.TRANSACTION_GET_RESPONSE,
-        method="GET",
-        path=b"/transactions/550ff099fa0eaa0767086968",
-        expected=FETCHED,
-    ),
-]
-by_name = pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-
-
-@by_name
-async def test_request_on_the_wire(endpoint: Endpoint) -> None:
-    """Each call GETs the reference's URL (listing dates MM/DD/YYYY) with the credentials."""
-    await assert_request_on_the_wire(endpoint)
-
-
-@by_name
-async def test_decodes_reference_example(endpoint: Endpoint) -> None:
-    """The reference's example decodes into exactly the expected Transaction (or page)."""
-    client, _ = recording_client(endpoint.response)
-    async with client:
-        assert await invoke(endpoint, client) == endpoint.expected
-
-
-@by_name
-async def test_extras_are_merged(endpoint: Endpoint) -> None:
-    """extra_query and extra_headers are sent beside the named arguments."""
-    await assert_extras_merged(endpoint)
-
-
-@pytest.mark.parametrize("name", ["from_date", "to_date", "points_status", "start_index"])
-async def test_extra_query_may_not_repeat_a_named_argument(name: str) -> None:
-    """extra_query repeating a listing parameter is refused, and nothing is sent."""
-    await assert_clash_refused(dataclasses.replace(ENDPOINTS[0], named_field=name))
 
 
 @pytest.mark.parametrize("name", ["start_index", "to_date"])
@@ -230,22 +131,3 @@ async def test_collect_with_limit_fetches_only_the_pages_it_needs(
         items = await _listing(client).collect(limit=limit)
     assert [tx.id for tx in items] == [f"tx-{i}" for i in range(min(limit, 5))]
     assert len(recorder.requests) == pages_fetched
-
-
-@pytest.mark.parametrize(
-    ("transaction_id", "raw_path"),
-    [
-        ("550ff099fa0eaa0767086968", b"/transactions/550ff099fa0eaa0767086968"),
-        ("../users", b"/transactions/..%2Fusers"),
-        ("a/b?c#d", b"/transactions/a%2Fb%3Fc%23d"),
-        ("tx 1%", b"/transactions/tx%201%25"),
-    ],
-)
-async def test_transaction_id_is_one_path_segment(transaction_id: str, raw_path: bytes) -> None:
-    """The id is percent-encoded into a single segment: it can never reach another route."""
-    client, recorder = recording_client(ref.TRANSACTION_GET_RESPONSE)
-    async with client:
-        await client.transactions.get(transaction_id)
-    request = only_request(recorder)
-    assert path_of(request) == BASE_PATH + raw_path
-    assert request.url.query == b""

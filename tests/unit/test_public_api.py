@@ -7,16 +7,17 @@ import importlib.metadata
 import importlib.resources
 import inspect
 import pkgutil
+import re
 import types
 
 import pytest
 
 import shopsocially_async
-from shopsocially_async import bulk, errors, models, sync
+from shopsocially_async import bulk, errors, models, sync, testing
 from shopsocially_async import distributed as distributed_
 from shopsocially_async import temporal as temporal_
 
-PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_, temporal_]
+PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_, temporal_, testing]
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -76,6 +77,25 @@ def test_package_re_exports_public_submodules(module: types.ModuleType) -> None:
     for name in module.__all__:
         assert name in shopsocially_async.__all__, name
         assert getattr(shopsocially_async, name) is getattr(module, name)
+
+
+def test_testing_docstring_names_every_module() -> None:
+    """The testing package's docstring names each of its modules (and no module it lacks),
+    so a reader finds where every part of the fake lives."""
+    assert testing.__doc__ is not None
+    modules = {info.name for info in pkgutil.iter_modules(testing.__path__)}
+    named = set(re.findall(r"``(_\w+|pytest_plugin)``", testing.__doc__))
+    assert named == modules
+
+
+def test_testing_exports_are_documented() -> None:
+    """Every class and function ``testing`` exports has a docstring of its own."""
+    for name in testing.__all__:
+        value = getattr(testing, name)
+        if inspect.isclass(value):
+            assert vars(value).get("__doc__"), name
+        elif inspect.isfunction(value):
+            assert value.__doc__, name
 
 
 def exception_classes() -> list[type[BaseException]]:

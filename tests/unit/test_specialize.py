@@ -10,14 +10,15 @@ from typing import Any
 import attrs
 import pytest
 
-from shopsocially_async._convert import _FAST, _SCALAR_HOOKS, structure
+from shopsocially_async._convert import _FAST, structure
+from shopsocially_async._scalars import SCALAR_HOOKS
 from shopsocially_async._specialize import record_hook
 from shopsocially_async.errors import ResponseValidationError
 from shopsocially_async.models import Transaction
 
 
 def _hook(model: type[Any]) -> Any:
-    hook = record_hook(model, _SCALAR_HOOKS, _FAST.get_structure_hook)
+    hook = record_hook(model, SCALAR_HOOKS, _FAST.get_structure_hook)
     assert hook is not None
     return hook
 

@@ -4,16 +4,19 @@ naming the failing path, never as a raw exception, a NaN amount or a record of N
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from shopsocially_async import (
     Activity,
     ResponseValidationError,
+    RetryPolicy,
     ShopSociallyClient,
     Transaction,
 )
@@ -242,6 +245,52 @@ async def test_an_empty_object_as_a_single_record_still_decodes() -> None:
     client, _ = recording_client(_body("{}"))
     async with client:
         assert await get_activity(client) == Activity()
+
+
+LONG_KEY = "k3y-" + "0123456789abcdef" * 6  # longer than any quoted value is shown
+
+
+def _echoing_client(body: bytes) -> ShopSociallyClient:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body)
+
+    return ShopSociallyClient(
+        "partner",
+        LONG_KEY,
+        transport=httpx.MockTransport(answer),
+        retry_policy=RetryPolicy(max_retries=0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "call", "path"),
+    [
+        (f'{{"points": "{LONG_KEY}"}}', get_transaction, "$.data.points"),
+        (f'{{"points": ["{LONG_KEY}", {{"k": "{LONG_KEY}"}}]}}', get_transaction, "$.data.points"),
+        (f'{{"created_time": "{LONG_KEY}"}}', get_transaction, "$.data.created_time"),
+        (
+            f'{{"transactions": [{{"success": false, "reason": "bad key {LONG_KEY}"}}]}}',
+            list_transactions,
+            "$.data.transactions[0]",
+        ),
+    ],
+)
+async def test_a_key_echoed_into_a_misfit_value_is_unreachable(
+    data: str, call: Any, path: str
+) -> None:
+    """The misfit value the error quotes and holds has the API key redacted, whole."""
+    client = _echoing_client(_body(data))
+    async with client:
+        with pytest.raises(ResponseValidationError) as caught:
+            await call(client)
+    error = caught.value
+    assert error.path == path
+    shown = [str(error), repr(error), repr(error.value), *traceback.format_exception(error)]
+    for text in shown:
+        assert LONG_KEY not in text
+        assert LONG_KEY[:20] not in text
+        assert LONG_KEY[-20:] not in text
+    assert "***" in str(error)
 
 
 async def test_records_with_valid_fields_decode_as_before() -> None:

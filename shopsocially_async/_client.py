@@ -31,7 +31,7 @@ from ._envelope import decode_envelope
 from ._extras import header_pairs
 from ._http import Request, RequestInfo
 from ._protocol import Call, build_request
-from ._redact import redact_text, secrets_of
+from ._redact import redact_document, redact_text, secrets_of
 from ._retry import call_with_retries
 from .engines import Engine, EngineName, SendFailure, Timeouts, create_engine
 from .errors import (
@@ -263,8 +263,7 @@ class ShopSociallyClient:
         ends_at = None if deadline is None else anyio.current_time() + deadline
 
         async def attempt(number: int) -> T:
-            data = await self._attempt(request, number, ends_at)
-            return decode(data)
+            return await self._attempt(request, number, ends_at, decode)
 
         return await call_with_retries(
             paced(self._limiter, call.route, attempt),
@@ -275,8 +274,10 @@ class ShopSociallyClient:
             deadline=ends_at,
         )
 
-    async def _attempt(self, request: Request, number: int, ends_at: float | None) -> Any:
-        """One attempt: authorize, send within the time left, decode the envelope."""
+    async def _attempt(
+        self, request: Request, number: int, ends_at: float | None, decode: Callable[[Any], T]
+    ) -> T:
+        """One attempt: authorize, send within the time left, decode the envelope and data."""
         if self._auth is not None:
             request = await self._authorized(request)
         started = time.perf_counter()
@@ -294,7 +295,8 @@ class ShopSociallyClient:
             self._log(request, "unreadable body", started, number)
             raise _body_error(exc, request) from None
         self._log(request, response.status, started, number)
-        return decode_envelope(response.status, response.headers, response.body, request)
+        data = decode_envelope(response.status, response.headers, response.body, request)
+        return _decoded(data, decode, request)
 
     def _timeouts(self, ends_at: float | None) -> Timeouts:
         """This attempt's limits: the configured ones, cut to what the deadline leaves."""
@@ -342,6 +344,19 @@ def _send_error(failure: SendFailure, request: Request) -> Exception:
         )
     kind = APITimeoutError if failure.timed_out else APIConnectionError
     return kind(f"{where} failed: {detail}", request=request.info(), request_sent=failure.sent)
+
+
+def _decoded(data: Any, decode: Callable[[Any], T], request: Request) -> T:
+    """``decode(data)``; if the data does not fit, decode it again with every secret the server
+    echoed redacted first. The error quotes the misfit value shortened, so redacting the
+    error's text afterwards could leave part of a key in it."""
+    try:
+        return decode(data)
+    except ResponseValidationError:
+        secrets = secrets_of(request)
+        if not secrets:
+            raise
+    return decode(redact_document(data, secrets))
 
 
 def _body_error(exc: BodyError, request: Request) -> ResponseValidationError:

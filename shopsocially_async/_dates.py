@@ -39,7 +39,9 @@ UTC = timezone.utc
 def parse_datetime(text: str) -> datetime:
     """Parse any timestamp the API sends into an aware UTC ``datetime``.
 
-    A date-only value becomes midnight UTC. Raises ``ValueError`` naming the value.
+    A date-only value becomes midnight UTC. Raises ``ValueError`` (and nothing else) for
+    anything else: text longer than any timestamp, a day or hour of a hundred digits, a time
+    that cannot be expressed in UTC (``9999-12-31T23:59:59-14:00``).
 
     >>> parse_datetime("30-Mar-16 19:20:22")
     datetime.datetime(2016, 3, 30, 19, 20, 22, tzinfo=datetime.timezone.utc)
@@ -47,6 +49,19 @@ def parse_datetime(text: str) -> datetime:
     fast = parse_fixed_width(text)
     if fast is not None:
         return fast
+    if len(text) > _MAX_TIMESTAMP_TEXT:
+        raise ValueError(f"not a timestamp: {len(text)} characters long")
+    try:
+        return _parse_general(text)
+    except OverflowError:  # datetime() and astimezone() on values out of range
+        raise ValueError(f"not a valid timestamp: {text!r}") from None
+
+
+#: Longer text is no timestamp (ISO 8601 with microseconds and an offset is 32 characters).
+_MAX_TIMESTAMP_TEXT = 40
+
+
+def _parse_general(text: str) -> datetime:
     parts = _split_api_timestamp(text)
     if parts is None:
         return _parse_iso(text)
@@ -58,8 +73,9 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(f"not a valid timestamp: {text!r}") from None
 
 
-# "Mar" -> "03": the fixed-width fast path rewrites the API's timestamps as ISO 8601.
-_ISO_MONTHS = {name: f"{number:02d}" for number, name in enumerate(_MONTH_NAMES, start=1)}
+# "-Mar-" -> "-03-": the fixed-width fast path rewrites the API's timestamps as ISO 8601.
+_ISO_MONTHS = {f"-{name}-": f"-{number:02d}-" for number, name in enumerate(_MONTH_NAMES, 1)}
+_from_iso = datetime.fromisoformat
 
 
 def parse_fixed_width(text: str) -> datetime | None:
@@ -76,12 +92,13 @@ def parse_fixed_width(text: str) -> datetime | None:
         year = text[7:11]
     else:
         return None
-    month = _ISO_MONTHS.get(text[3:6])
-    if month is None or text[2] != "-" or text[6] != "-" or text[-9] != " ":
+    month = _ISO_MONTHS.get(text[2:7])
+    if month is None or text[-9] != " ":
         return None
     try:
-        # fromisoformat checks every digit and range; "+00:00" makes it aware UTC.
-        return datetime.fromisoformat(f"{year}-{month}-{text[:2]}T{text[-8:]}+00:00")
+        # fromisoformat checks every digit and range (any separator: the space is checked
+        # above); "+00:00" makes it aware UTC.
+        return _from_iso(year + month + text[:2] + text[-9:] + "+00:00")
     except ValueError:
         return None
 

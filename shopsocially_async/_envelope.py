@@ -26,6 +26,7 @@ from ._redact import redact_bytes, redact_document, redact_headers, secrets_of
 __all__ = [
     "decode_envelope",
     "error_class_for",
+    "failure_of",
     "make_api_error",
     "parse_json",
     "parse_retry_after",
@@ -70,9 +71,9 @@ def decode_envelope(status: int, headers: Headers, body: bytes, request: Request
         except (ValueError, UnicodeDecodeError):
             body = redact_bytes(body, secrets_of(request))
             raise _undecodable(status, headers, body, request) from None
-        if isinstance(document, dict) and "data" in document and _failure_of(document) is None:
+        if isinstance(document, dict) and "data" in document and failure_of(document) is None:
             data = document["data"]
-            if _failure_of(data) is None:
+            if failure_of(data) is None:
                 return data
     return _raise_failure(status, headers, body, request)
 
@@ -85,9 +86,9 @@ def _raise_failure(status: int, headers: Headers, body: bytes, request: Request)
         document = redact_document(parse_json(body), secrets) if body else None
     except (ValueError, UnicodeDecodeError):
         document = None
-    failure = _failure_of(document)
+    failure = failure_of(document)
     if failure is None and isinstance(document, dict):
-        failure = _failure_of(document.get("data"))  # a failure envelope nested in data
+        failure = failure_of(document.get("data"))  # a failure envelope nested in data
     if failure is None:
         if 200 <= status < 300:
             raise _undecodable(status, headers, body, request)
@@ -97,8 +98,9 @@ def _raise_failure(status: int, headers: Headers, body: bytes, request: Request)
     raise make_api_error(status, error_code, message, headers, response, document)
 
 
-def _failure_of(document: object) -> tuple[str | None, str] | None:
-    """Recognise the three failure envelopes; None means the body claims success."""
+def failure_of(document: object) -> tuple[str | None, str] | None:
+    """Recognise the three failure envelopes: ``(error_code, message)``, or None when
+    ``document`` does not claim failure. The decoder also asks it about every record."""
     if not isinstance(document, dict):
         return None
     nested = document.get("error")

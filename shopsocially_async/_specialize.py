@@ -3,18 +3,22 @@
 cattrs' generated code calls two hooks per present field (the Optional wrapper, then the
 scalar one) and builds a dict for ``cls(**res)``. For a listing of transactions that is most
 of the decoding time. :func:`record_hook` generates, once per model, one function that
-reads each field with ``dict.get`` and inlines the common case of each scalar kind (a string
-that is already a ``str``, an ``int`` that is already an ``int``, ``null`` and ``""`` as
-None); anything else goes through the very same hook the converter would use, so every
-tolerance and every error is unchanged. On any error the caller re-decodes with the detailed
-converter to name the failing field, exactly as before.
+reads each field with ``dict.get`` and inlines the common cases (a string that is already a
+``str``; ``null`` and ``""`` as None); anything else goes through the very same hook the
+converter would use, so every tolerance and every error is unchanged. On any error the
+caller re-decodes with the detailed converter to name the failing field, exactly as before.
 
-For a slotted attrs class whose ``__init__`` only stores its arguments (attrs' own, with no
-validators, converters, ``__attrs_pre_init__``/``__attrs_post_init__`` or hash cache), the
-record is built the way that ``__init__`` builds it, minus the keyword-argument call:
-``object.__new__`` and one slot-descriptor store per field, about a third less time for a
-33-field record. Equality, hashing and repr read the same slots, so they are unchanged; any
-other class is built by calling it.
+Building the record. A keyword call of a 33-field frozen class costs about as much as
+reading all its fields. When attrs itself reports (:func:`attrs.inspect`, public since attrs
+25.4) that it wrote the class's ``__init__``, that the class is slotted, not an exception
+and does not cache its hash, and no field has a validator or converter and the class no
+``__attrs_pre_init__``/``__attrs_post_init__`` hook, then that ``__init__`` does nothing but
+store each argument in its slot, as attrs documents. The record is then built the same way
+minus the keyword-argument call: ``object.__new__`` and one store per field through the slot's
+descriptor (Python's own ``__slots__`` mechanism, the ``object.__setattr__`` route attrs
+documents for frozen classes), about a third less time per record. Equality, hashing and
+repr read the same slots, so they are unchanged. Any other class, and every class on an
+attrs without :func:`attrs.inspect`, is built by calling it.
 """
 
 from __future__ import annotations
@@ -31,9 +35,6 @@ from ._dates import parse_fixed_width
 __all__ = ["record_hook"]
 
 Hook = Callable[[Any, Any], Any]
-
-# For a field of Optional[kind]: "" and None are None; a value of exactly this class is kept.
-_INLINE_KINDS = (str, int)
 
 
 def _optional_inner(tp: Any) -> Any | None:
@@ -85,14 +86,7 @@ def _read_field(
         return _read_timestamp(field.name, value, hook)
     if inner is not None and field.default is None and inner in scalar_hooks:
         namespace[hook] = scalar_hooks[inner]
-        lines = [f"    {value} = get({field.name!r})"]
-        lines += [f"    if {value} is None or {value} == '':", f"        {value} = None"]
-        if inner in _INLINE_KINDS:
-            namespace[f"k{index}"] = inner
-            lines.append(f"    elif {value}.__class__ is not k{index}:")
-        else:
-            lines.append("    else:")
-        return [*lines, f"        {value} = {hook}({value})"]
+        return _read_optional_scalar(field.name, value, hook, inline_str=inner is str)
     if field.default is None or field.default is attrs.NOTHING:
         # As cattrs: an absent field keeps its default (a required one raises KeyError,
         # and the detailed converter explains); a present one goes through its hook.
@@ -103,6 +97,28 @@ def _read_field(
             call = f"{call} if {field.name!r} in o else None"
         return [f"    {value} = {call}"]
     return None
+
+
+def _read_optional_scalar(name: str, value: str, hook: str, *, inline_str: bool) -> list[str]:
+    """Lines for an optional scalar: ``null`` and ``""`` are None, anything else goes through
+    the hook, except a ``str`` for a ``str`` field, kept as it is (tested first: most are).
+    An ``int`` is not inlined: the hook also checks its bounds."""
+    if inline_str:
+        return [
+            f"    {value} = get({name!r})",
+            f"    if {value}.__class__ is str:",
+            f"        if not {value}:",
+            f"            {value} = None",
+            f"    elif {value} is not None:",
+            f"        {value} = {hook}({value})",
+        ]
+    return [
+        f"    {value} = get({name!r})",
+        f"    if {value} is None or {value} == '':",
+        f"        {value} = None",
+        "    else:",
+        f"        {value} = {hook}({value})",
+    ]
 
 
 def _read_timestamp(name: str, value: str, hook: str) -> list[str]:
@@ -140,22 +156,47 @@ def _build_record(model: type[Any], fields: Any, namespace: dict[str, Any]) -> l
 
 def _slot_setters(model: type[Any], fields: Any) -> list[Hook] | None:
     """Each field's slot-descriptor ``__set__``, when storing them is all ``__init__`` does."""
-    init = getattr(model.__init__, "__code__", None)
-    if init is None or not init.co_filename.startswith("<attrs generated"):
-        return None  # a hand-written __init__ may do more than store its arguments
-    if hasattr(model, "__attrs_pre_init__") or hasattr(model, "__attrs_post_init__"):
+    if not _init_only_stores(model, fields):
         return None
-    if "_attrs_cached_hash" in getattr(model, "__slots__", ()):
-        return None  # cache_hash=True: __init__ also resets the cached hash
     setters: list[Hook] = []
     for field in fields:
-        if field.validator is not None or field.converter is not None:
-            return None
         descriptor = next(
             (klass.__dict__[field.name] for klass in model.__mro__ if field.name in klass.__dict__),
             None,
         )
         if not isinstance(descriptor, MemberDescriptorType):
-            return None  # not slotted (or shadowed): only __init__ knows how to store it
+            return None  # shadowed by something else: only __init__ knows how to store it
         setters.append(descriptor.__set__)
     return setters
+
+
+def _init_only_stores(model: type[Any], fields: Any) -> bool:
+    """Does attrs report an ``__init__`` of its own that only stores its arguments?"""
+    if hasattr(model, "__attrs_pre_init__") or hasattr(model, "__attrs_post_init__"):
+        return False
+    if any(field.validator is not None or field.converter is not None for field in fields):
+        return False
+    props = _class_props(model)
+    try:
+        return (
+            props is not None
+            and props.added_init  # not a hand-written __init__
+            and props.is_slotted
+            and not props.is_exception  # whose __init__ also calls BaseException's
+            # cache_hash=True: __init__ also resets the cached hash
+            and props.hashability is not attrs.ClassProps.Hashability.HASHABLE_CACHED
+        )
+    except AttributeError:  # attrs.inspect is experimental: should its answer change shape,
+        return False  # build by calling (a test fails, the decoding does not)
+
+
+def _class_props(model: type[Any]) -> attrs.ClassProps | None:
+    """attrs' own account of how it built ``model`` (None on attrs before 25.4, or for a
+    class attrs did not decorate itself, such as a plain subclass of an attrs class)."""
+    inspect = getattr(attrs, "inspect", None)
+    if inspect is None:
+        return None
+    try:
+        return inspect(model)  # type: ignore[no-any-return]
+    except attrs.exceptions.NotAnAttrsClassError:
+        return None

@@ -35,7 +35,9 @@ class Transaction:
     redemption_id: str | None = None
     redemption_name: str | None = None
     redemption_value: Decimal | None = None
-    redemptions_list: tuple[Any, ...] | None = None
+    # Free-form JSON (objects, as lists, are unhashable): compared, but left out of the hash,
+    # so every Transaction stays usable in sets and as a key.
+    redemptions_list: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
     coupon_code: str | None = None
     reason: str | None = None
     returned_for_order_id: str | None = None

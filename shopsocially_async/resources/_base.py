@@ -189,10 +189,11 @@ def decode_one(model: type[T]) -> Callable[[Any], T]:
 
 
 def decode_list(model: type[T]) -> Callable[[Any], list[T]]:
-    """Decoder for a ``data`` array (a lone object, as some examples show, is one record)."""
+    """Decoder for a ``data`` array (a lone object, as some examples show, is one record;
+    an empty object is no list and no record: an error, not an empty listing)."""
 
     def decode(data: Any) -> list[T]:
-        if isinstance(data, dict):
+        if isinstance(data, dict) and data:
             data = [data]
         return list(structure_many(data, model, path="$.data"))
 

@@ -77,8 +77,9 @@ def scripted_client(script: Script, **options: Any) -> ShopSociallyClient:
 
 
 def ok(data: Any = None, headers: dict[str, str] | None = None) -> httpx.Response:
-    """A success envelope around ``data`` (an empty object by default)."""
-    body = {"data": {} if data is None else data, "success": True}
+    """A success envelope around ``data``; by default a one-field object, which every
+    endpoint decodes (as a record, a one-record list or an empty listing page)."""
+    body = {"data": {"id": "stand-in"} if data is None else data, "success": True}
     return httpx.Response(200, json=body, headers=headers)
 
 

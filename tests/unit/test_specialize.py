@@ -1,4 +1,6 @@
-"""The specialised record builders: slot stores only where ``__init__`` does nothing more."""
+"""The specialised record builders: slot stores only where attrs reports (``attrs.inspect``,
+public since attrs 25.4) that ``__init__`` does nothing more; on older attrs, every record is
+built by calling its class."""
 
 from __future__ import annotations
 
@@ -8,20 +10,25 @@ from typing import Any
 import attrs
 import pytest
 
-from shopsocially_async._convert import _FAST, _SCALAR_HOOKS, structure
+from shopsocially_async._convert import _FAST, structure
+from shopsocially_async._scalars import SCALAR_HOOKS
 from shopsocially_async._specialize import record_hook
 from shopsocially_async.errors import ResponseValidationError
 from shopsocially_async.models import Transaction
 
 
 def _hook(model: type[Any]) -> Any:
-    hook = record_hook(model, _SCALAR_HOOKS, _FAST.get_structure_hook)
+    hook = record_hook(model, SCALAR_HOOKS, _FAST.get_structure_hook)
     assert hook is not None
     return hook
 
 
 def _stores_slots(model: type[Any]) -> bool:
     return "s0" in _hook(model).__globals__
+
+
+#: Whether this attrs reports how it built a class (attrs >= 25.4).
+ATTRS_REPORTS_ITS_BUILD = hasattr(attrs, "inspect")
 
 
 @attrs.frozen
@@ -75,17 +82,44 @@ class Child(Plain):
     c: str | None = None
 
 
-def test_plain_slotted_records_store_slots() -> None:
-    """Records whose __init__ only stores arguments are built by slot stores, inherited too."""
-    assert _stores_slots(Plain)
-    assert _stores_slots(Child)  # inherited slots are found on the base class
-    assert _stores_slots(Transaction)
+class Undecorated(Plain):
+    """A plain subclass: attrs did not build it, so it reports nothing about it."""
+
+    __slots__ = ()
+
+    def __init__(self, a: str | None = None, b: int | None = None) -> None:
+        super().__init__(a=a, b=f"{b}!")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("model", [Checked, Converted, PostInit, CachedHash, NotSlotted, OwnInit])
+@attrs.define(slots=True)
+class Failure(Exception):
+    a: str | None = None
+
+
+def test_plain_slotted_records_store_slots_where_attrs_reports_its_build() -> None:
+    """Records whose __init__ only stores arguments are built by slot stores, inherited too
+    (on an attrs that cannot report it, by calling the class)."""
+    assert _stores_slots(Plain) is ATTRS_REPORTS_ITS_BUILD
+    assert _stores_slots(Child) is ATTRS_REPORTS_ITS_BUILD  # slots found on the base class
+    assert _stores_slots(Transaction) is ATTRS_REPORTS_ITS_BUILD
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Checked, Converted, PostInit, CachedHash, NotSlotted, OwnInit, Undecorated, Failure],
+)
 def test_anything_init_does_more_for_is_built_by_calling_it(model: type[Any]) -> None:
-    """Validators, converters, hooks, hash caches, no slots or an own __init__: call the class."""
+    """Validators, converters, hooks, hash caches, no slots, an own __init__, a subclass attrs
+    did not build, an exception: call the class."""
     assert not _stores_slots(model)
+
+
+def test_records_built_by_calling_run_their_init() -> None:
+    """An undecorated subclass's own __init__ runs; a cached hash is the class's own."""
+    assert _hook(Undecorated)({"a": "x", "b": 1}) == Undecorated(a="x", b=1)
+    assert _hook(Undecorated)({"b": 1}).b == "1!"
+    built = _hook(CachedHash)({"a": "x"})
+    assert (built, hash(built)) == (CachedHash(a="x"), hash(CachedHash(a="x")))
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ import pytest
 import shopsocially_async
 from shopsocially_async import bulk, errors, models, sync
 from shopsocially_async import distributed as distributed_
+from shopsocially_async import otel as otel_
 
-PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_]
+PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_, otel_]
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -28,7 +29,7 @@ def isort_key(name: str) -> tuple[int, str]:
 
 
 #: Public, but with their own extras or purpose, so never imported by ``import shopsocially_async``.
-OPTIONAL_SUBMODULES = {"cli", "distributed", "testing"}
+OPTIONAL_SUBMODULES = {"cli", "distributed", "otel", "testing"}
 
 #: Imported for the module's own use, never part of the API.
 NOT_EXPORTS = {"TYPE_CHECKING"}

@@ -11,11 +11,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from shopsocially_async import ShopSociallyClient
+import anyio
+import httpx
+
+from shopsocially_async import Hooks, ShopSociallyClient
 from shopsocially_async.testing import FakeShopSocially
 from tests.unit.scripted import NO_WAIT
 
-__all__ = ["CALLS", "EMAIL", "LISTINGS", "RESOURCES", "in_process"]
+__all__ = ["CALLS", "EMAIL", "LISTINGS", "RESOURCES", "cancel_a_deduct_in_flight", "in_process"]
 
 EMAIL = "ann@example.com"
 JAN, FEB = date(2024, 1, 1), date(2024, 2, 1)
@@ -77,3 +80,20 @@ def in_process(fake: FakeShopSocially, **options: Any) -> ShopSociallyClient:
         fake.partner_id, fake.api_key, base_url=fake.base_url_for_asgi,
         transport=fake.asgi_transport(), retry_policy=NO_WAIT, **options,
     )  # fmt: skip
+
+
+async def cancel_a_deduct_in_flight(hooks: Hooks) -> None:
+    """Start a deduct on a client with ``hooks`` whose server holds the answer, and cancel it
+    once the request is out."""
+    sent = anyio.Event()
+
+    async def hold(request: httpx.Request) -> httpx.Response:
+        sent.set()
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    client = ShopSociallyClient("p", "k", transport=httpx.MockTransport(hold), hooks=hooks)
+    async with client, anyio.create_task_group() as tasks:
+        tasks.start_soon(CALLS["points.deduct"], client)
+        await sent.wait()
+        tasks.cancel_scope.cancel()

@@ -32,7 +32,7 @@ from shopsocially_async.sync import SyncShopSociallyClient
 from shopsocially_async.testing import FakeShopSocially
 from tests.unit.scripted import API_KEY, Script, failure, ok, scripted_client, status
 
-from .calls import CALLS, EMAIL, in_process
+from .calls import CALLS, EMAIL, cancel_a_deduct_in_flight, in_process
 
 pytestmark = pytest.mark.anyio
 
@@ -249,20 +249,7 @@ async def test_a_cancelled_write_ends_its_hooks_as_unknown() -> None:
     """Cancelled while the server holds the answer: after_attempt and after_call still run,
     with the cancellation's class and ``outcome_unknown`` (the request may have landed)."""
     recorder = Recorder()
-    sent = anyio.Event()
-
-    async def hold(request: httpx.Request) -> httpx.Response:
-        sent.set()
-        await anyio.sleep_forever()
-        raise AssertionError("unreachable")
-
-    client = ShopSociallyClient(
-        "p", API_KEY, transport=httpx.MockTransport(hold), hooks=recorder.hooks()
-    )
-    async with client, anyio.create_task_group() as tasks:
-        tasks.start_soon(CALLS["points.deduct"], client)
-        await sent.wait()
-        tasks.cancel_scope.cancel()
+    await cancel_a_deduct_in_flight(recorder.hooks())
     end: CallResult = recorder.last("after_call")
     attempt: AttemptResult = recorder.last("after_attempt")
     cancelled = anyio.get_cancelled_exc_class()

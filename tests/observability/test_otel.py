@@ -16,12 +16,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from shopsocially_async import ShopSociallyClient, errors
+from shopsocially_async import errors
 from shopsocially_async.otel import otel_hooks
 from shopsocially_async.testing import FakeShopSocially
 from tests.unit.scripted import API_KEY, Script, failure, ok, scripted_client, status
 
-from .calls import CALLS, EMAIL, in_process
+from .calls import CALLS, EMAIL, cancel_a_deduct_in_flight, in_process
 
 pytestmark = pytest.mark.anyio
 
@@ -166,20 +166,7 @@ async def test_log_paths_records_the_path(provider: TracerProvider) -> None:
 
 async def test_a_cancelled_call_ends_its_span(provider: TracerProvider) -> None:
     """A call cancelled mid-attempt still ends its span: ERROR, the cancellation's class."""
-    sent = anyio.Event()
-
-    async def hold(request: httpx.Request) -> httpx.Response:
-        sent.set()
-        await anyio.sleep_forever()
-        raise AssertionError("unreachable")
-
-    client = ShopSociallyClient(
-        "p", "k", transport=httpx.MockTransport(hold), hooks=otel_hooks(provider)
-    )
-    async with client, anyio.create_task_group() as tasks:
-        tasks.start_soon(CALLS["points.deduct"], client)
-        await sent.wait()
-        tasks.cancel_scope.cancel()
+    await cancel_a_deduct_in_flight(otel_hooks(provider))
     (span,) = finished(provider)
     attributes = dict(span.attributes or {})
     assert span.status.status_code is StatusCode.ERROR

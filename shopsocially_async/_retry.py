@@ -29,6 +29,7 @@ import attrs
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from ._config import RetryEvent, RetryPolicy
+from ._hooks import run_hooks
 from ._protocol import RetrySafety
 from .errors import (
     APIConnectionError,
@@ -201,7 +202,8 @@ async def _retry(
 def _before_retry(
     route: str, policy: RetryPolicy, on_retry: Callable[[RetryEvent], None] | None
 ) -> Callable[[RetryCallState], None]:
-    """Log the retry about to happen and tell ``policy.on_retry`` and ``on_retry``, if set."""
+    """Log the retry about to happen and tell ``policy.on_retry`` and ``on_retry``, if set
+    (an exception from either is logged, as a hook's, never raised)."""
     max_attempts = policy.max_retries + 1
     listeners = tuple(f for f in (policy.on_retry, on_retry) if f is not None)
 
@@ -209,9 +211,7 @@ def _before_retry(
         exc = state.outcome.exception() if state.outcome else None
         delay = state.next_action.sleep if state.next_action else 0.0
         if listeners and exc is not None:
-            event = RetryEvent(route, state.attempt_number + 1, exc, delay)
-            for listener in listeners:
-                listener(event)
+            run_hooks(listeners, RetryEvent(route, state.attempt_number + 1, exc, delay), route)
         if not logger.isEnabledFor(logging.INFO):
             return
         logger.info(

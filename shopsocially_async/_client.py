@@ -276,25 +276,16 @@ class ShopSociallyClient:
     ) -> None:
         await self.aclose()
 
-    async def _request(self, call: Call, decode: Callable[[Any], T]) -> T:
-        """Send ``call`` with retries and decode its ``data``: the one path every endpoint takes."""
-        return await self._exchange(call, decode, self._record(call))
-
-    async def _request_raw(self, call: Call, decode: Callable[[Any], T]) -> RawResponse[T]:
-        """The same path, keeping the response: the result is decoded by ``.parse()``."""
-        record = self._record(call) or CallRecord(call, None, self._server, paths=False)
-        data = await self._exchange(call, _as_is, record)
-        return record.raw_response(data, decode)
-
-    def _record(self, call: Call) -> CallRecord | None:
-        """A record of ``call`` for the hooks; None (nothing to pay) when there are none."""
-        if self._hooks is None:
-            return None
-        return CallRecord(call, self._hooks, self._server, paths=self._config.log_paths)
-
-    async def _exchange(
-        self, call: Call, decode: Callable[[Any], T], record: CallRecord | None
+    async def _request(
+        self, call: Call, decode: Callable[[Any], T], record: CallRecord | None = None
     ) -> T:
+        """Send ``call`` with retries and decode its ``data``: the one path every endpoint takes.
+
+        ``record`` (made here when the client has hooks) observes the call for its hooks and
+        its raw response; without one, nothing is recorded and nothing is paid for it.
+        """
+        if record is None and self._hooks is not None:
+            record = CallRecord(call, self._hooks, self._server, paths=self._config.log_paths)
         if self.is_closed:
             raise ClientClosedError(
                 "this ShopSociallyClient is closed; create a new one (or use it inside "
@@ -308,8 +299,7 @@ class ShopSociallyClient:
             data = await self._attempt(request, number, ends_at, record)
             return decode(data)
 
-        calling = functools.partial(
-            call_with_retries,
+        calling = call_with_retries(
             paced(
                 self._limiter, call.route, attempt if record is None else record.observed(attempt)
             ),
@@ -320,7 +310,14 @@ class ShopSociallyClient:
             deadline=ends_at,
             on_retry=None if record is None else record.retrying,
         )
-        return await (calling() if record is None else record.watch(calling))
+        return await (calling if record is None else record.watch(calling))
+
+    async def _request_raw(self, call: Call, decode: Callable[[Any], T]) -> RawResponse[T]:
+        """The same path, keeping the response: the result is decoded by ``.parse()``."""
+        hooks, paths = self._hooks, self._config.log_paths
+        record = CallRecord(call, hooks, self._server, paths=paths)
+        data = await self._request(call, _as_is, record)
+        return record.raw_response(data, decode)
 
     async def _attempt(
         self, request: Request, number: int, ends_at: float | None, record: CallRecord | None

@@ -13,7 +13,7 @@ response; a plain call on a client without hooks makes none and pays nothing. Th
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -69,7 +69,8 @@ class CallRecord:
 
         async def observed_attempt(number: int) -> T:
             self.attempts = number
-            run_hooks(hooks.before_attempt, AttemptInfo(call=info, attempt=number), info.route)
+            if hooks.before_attempt:
+                run_hooks(hooks.before_attempt, AttemptInfo(call=info, attempt=number), info.route)
             started = time.perf_counter()
             try:
                 result = await attempt(number)
@@ -99,14 +100,18 @@ class CallRecord:
         retry = RetryInfo(call=self.info, attempt=event.attempt, delay=event.delay, **outcome)
         run_hooks(self.hooks.on_retry, retry, self.info.route)
 
-    async def watch(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Run the whole ``call`` between ``before_call`` and ``after_call``."""
+    async def watch(self, call: Coroutine[Any, Any, T]) -> T:
+        """Await the whole ``call`` between ``before_call`` and ``after_call``."""
         hooks, info = self.hooks, self.info
         if hooks is None or info is None:
-            return await call()
-        run_hooks(hooks.before_call, info, info.route)
+            return await call
         try:
-            result = await call()
+            run_hooks(hooks.before_call, info, info.route)
+        except BaseException:  # interrupted in the hook: the call never starts
+            call.close()
+            raise
+        try:
+            result = await call
         except BaseException as exc:
             self._call_ended(exc)
             raise

@@ -314,8 +314,7 @@ class ShopSociallyClient:
 
     async def _request_raw(self, call: Call, decode: Callable[[Any], T]) -> RawResponse[T]:
         """The same path, keeping the response: the result is decoded by ``.parse()``."""
-        hooks, paths = self._hooks, self._config.log_paths
-        record = CallRecord(call, hooks, self._server, paths=paths)
+        record = CallRecord(call, self._hooks, self._server, paths=self._config.log_paths)
         data = await self._request(call, _as_is, record)
         return record.raw_response(data, decode)
 

@@ -18,6 +18,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from shopsocially_async import errors
 from shopsocially_async.otel import otel_hooks
+from shopsocially_async.sync import SyncShopSociallyClient
 from shopsocially_async.testing import FakeShopSocially
 from tests.unit.scripted import API_KEY, Script, failure, ok, scripted_client, status
 
@@ -172,3 +173,21 @@ async def test_a_cancelled_call_ends_its_span(provider: TracerProvider) -> None:
     assert span.status.status_code is StatusCode.ERROR
     assert attributes["error.type"] == anyio.get_cancelled_exc_class().__qualname__
     assert attributes["shopsocially.outcome_unknown"] is True
+
+
+def test_a_blocking_calls_span_is_a_child_of_the_callers(
+    provider: TracerProvider, shopsocially_fake: FakeShopSocially
+) -> None:
+    """The blocking client runs calls on its own thread; the span still has the calling
+    thread's current span as its parent."""
+    shopsocially_fake.add_member(EMAIL, available_points=1)
+    tracer = provider.get_tracer("merchant")
+    with SyncShopSociallyClient(
+        shopsocially_fake.partner_id, shopsocially_fake.api_key,
+        base_url=shopsocially_fake.base_url_for_asgi, transport=shopsocially_fake.asgi_transport(),
+        hooks=otel_hooks(provider),
+    ) as client, tracer.start_as_current_span("cron job") as job:  # fmt: skip
+        client.users.get(EMAIL)
+    call, _ = finished(provider)
+    assert call.parent is not None
+    assert call.parent.span_id == job.get_span_context().span_id

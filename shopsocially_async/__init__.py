@@ -19,9 +19,11 @@ from ._config import (
     Timeout,
 )
 from ._envelope import parse_retry_after
+from ._hooks import AttemptInfo, AttemptResult, CallInfo, CallResult, Hooks, RetryInfo
 from ._http import Headers, RequestInfo, ResponseInfo
 from ._pagination import AsyncPaginator
 from ._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
+from ._raw import RawPages, RawResponse
 from .errors import (
     APIConnectionError,
     APIError,
@@ -75,16 +77,21 @@ __all__ = [
     "APITimeoutError",
     "Activity",
     "AsyncPaginator",
+    "AttemptInfo",
+    "AttemptResult",
     "AuthHeaders",
     "AuthenticationError",
     "AwardLimitError",
     "BadRequestError",
+    "CallInfo",
+    "CallResult",
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DuplicateOrderError",
     "ExpirationScheduleEntry",
     "Headers",
+    "Hooks",
     "InsufficientPointsError",
     "InvalidArgumentError",
     "LastAwardTransaction",
@@ -97,11 +104,14 @@ __all__ = [
     "PausedActivityError",
     "RateLimitError",
     "RateLimiterUnavailableError",
+    "RawPages",
+    "RawResponse",
     "Redemption",
     "RequestInfo",
     "ResponseInfo",
     "ResponseValidationError",
     "RetryEvent",
+    "RetryInfo",
     "RetryPolicy",
     "RewardUnavailableError",
     "ServerError",

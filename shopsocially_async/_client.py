@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
@@ -29,8 +30,11 @@ from ._config import (
 )
 from ._envelope import decode_envelope
 from ._extras import header_pairs
+from ._hooks import Hooks, HookSet
 from ._http import Request, RequestInfo
+from ._observed import CallRecord, Server
 from ._protocol import Call, build_request
+from ._raw import RawResponse
 from ._redact import redact_document, redact_text, secrets_of
 from ._retry import call_with_retries
 from .engines import Engine, EngineName, SendFailure, Timeouts, create_engine
@@ -42,7 +46,7 @@ from .errors import (
     ResponseValidationError,
 )
 from .ratelimit import RateLimiter, check_rate_limiter, paced
-from .resources import Activities, Points, Redemptions, Returns, Transactions, Users
+from .resources import Activities, Points, RawResources, Redemptions, Returns, Transactions, Users
 
 __all__ = ["AuthHeaders", "ShopSociallyClient"]
 
@@ -84,8 +88,13 @@ class ShopSociallyClient:
     ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport``). ``http_client`` sends through
     your own ``httpx.AsyncClient`` (:meth:`aclose` leaves it open). ``max_connections`` sizes
     the pool (keep it at least your concurrency). ``rate_limiter`` paces every attempt (see
-    :mod:`shopsocially_async.ratelimit`). ``log_paths=True`` logs full paths (they may hold
-    member emails) instead of route templates.
+    :mod:`shopsocially_async.ratelimit`). ``hooks`` (a :class:`Hooks`, or several in a list)
+    are called around every call and attempt, e.g. ``hooks=otel_hooks()`` for OpenTelemetry
+    spans. ``log_paths=True`` logs full paths (they may hold member emails) instead of route
+    templates, and shows them to hooks.
+
+    ``client.with_raw_response`` has the same resources and methods, returning each call's
+    :class:`RawResponse` (status, headers, body, retries; ``.parse()`` for the result).
     """
 
     points: Points
@@ -112,6 +121,7 @@ class ShopSociallyClient:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         rate_limiter: RateLimiter | None = None,
+        hooks: Hooks | Sequence[Hooks] | None = None,
         log_paths: bool = False,
     ) -> None:
         if transport is not None and http_client is not None:
@@ -142,7 +152,10 @@ class ShopSociallyClient:
                 f"got {type(auth).__name__}"
             )
         limiter = check_rate_limiter(rate_limiter)
-        self._setup(config, engine, owns_engine=True, auth=header_auth, limiter=limiter)
+        self._setup(
+            config, engine, owns_engine=True, auth=header_auth, limiter=limiter,
+            hooks=HookSet.of(hooks),
+        )  # fmt: skip
 
     def _setup(
         self,
@@ -152,12 +165,15 @@ class ShopSociallyClient:
         owns_engine: bool,
         auth: AuthHeaders | None,
         limiter: RateLimiter | None,
+        hooks: HookSet | None,
     ) -> None:
         self._config = config
         self._engine = engine
         self._owns_engine = owns_engine  # a with_options() copy leaves the engine open
         self._auth = auth
         self._limiter = limiter
+        self._hooks = hooks
+        self._server = Server(config.base_url)
         self._closed = False
         self.points = Points(self)
         self.returns = Returns(self)
@@ -227,8 +243,17 @@ class ShopSociallyClient:
             deadline=self._config.deadline if deadline is _UNSET else check_deadline(deadline),
         )
         copy = object.__new__(ShopSociallyClient)
-        copy._setup(config, self._engine, owns_engine=False, auth=self._auth, limiter=self._limiter)
+        copy._setup(
+            config, self._engine, owns_engine=False, auth=self._auth, limiter=self._limiter,
+            hooks=self._hooks,
+        )  # fmt: skip
         return copy
+
+    @functools.cached_property
+    def with_raw_response(self) -> RawResources:
+        """The same resources and methods, each call returning its :class:`RawResponse`
+        (listings: :class:`RawPages`): ``await client.with_raw_response.points.award(...)``."""
+        return RawResources(self)
 
     async def aclose(self) -> None:
         """Close the client (and its pool, if it owns one). Calling it again does nothing.
@@ -251,8 +276,16 @@ class ShopSociallyClient:
     ) -> None:
         await self.aclose()
 
-    async def _request(self, call: Call, decode: Callable[[Any], T]) -> T:
-        """Send ``call`` with retries and decode its ``data``: the one path every endpoint takes."""
+    async def _request(
+        self, call: Call, decode: Callable[[Any], T], record: CallRecord | None = None
+    ) -> T:
+        """Send ``call`` with retries and decode its ``data``: the one path every endpoint takes.
+
+        ``record`` (made here when the client has hooks) observes the call for its hooks and
+        its raw response; without one, nothing is recorded and nothing is paid for it.
+        """
+        if record is None and self._hooks is not None:
+            record = CallRecord(call, self._hooks, self._server, paths=self._config.log_paths)
         if self.is_closed:
             raise ClientClosedError(
                 "this ShopSociallyClient is closed; create a new one (or use it inside "
@@ -263,19 +296,36 @@ class ShopSociallyClient:
         ends_at = None if deadline is None else anyio.current_time() + deadline
 
         async def attempt(number: int) -> T:
-            return await self._attempt(request, number, ends_at, decode)
+            return await self._attempt(request, number, ends_at, decode, record)
 
-        return await call_with_retries(
-            paced(self._limiter, call.route, attempt),
+        calling = call_with_retries(
+            paced(
+                self._limiter, call.route, attempt if record is None else record.observed(attempt)
+            ),
             policy=self._config.retry,
             safety=call.safety,
             is_write=call.is_write,
             route=call.route,
             deadline=ends_at,
+            on_retry=None if record is None else record.retrying,
         )
+        return await (calling if record is None else record.watch(calling))
+
+    async def _request_raw(self, call: Call, decode: Callable[[Any], T]) -> RawResponse[T]:
+        """The same path, keeping the response: the result is decoded by ``.parse()``."""
+        record = CallRecord(call, self._hooks, self._server, paths=self._config.log_paths)
+        data = await self._request(call, _as_is, record)
+        assert record.request is not None
+        request = record.request
+        return record.raw_response(data, lambda raw: _decoded(raw, decode, request))
 
     async def _attempt(
-        self, request: Request, number: int, ends_at: float | None, decode: Callable[[Any], T]
+        self,
+        request: Request,
+        number: int,
+        ends_at: float | None,
+        decode: Callable[[Any], T],
+        record: CallRecord | None,
     ) -> T:
         """One attempt: authorize, send within the time left, decode the envelope and data."""
         if self._auth is not None:
@@ -295,6 +345,8 @@ class ShopSociallyClient:
             self._log(request, "unreadable body", started, number)
             raise _body_error(exc, request) from None
         self._log(request, response.status, started, number)
+        if record is not None:
+            record.received(request, response, number)
         data = decode_envelope(response.status, response.headers, response.body, request)
         return _decoded(data, decode, request)
 
@@ -327,6 +379,11 @@ class ShopSociallyClient:
                 (time.perf_counter() - started) * 1000,
                 attempt,
             )
+
+
+def _as_is(data: Any) -> Any:
+    """The envelope's ``data`` undecoded: a raw call decodes it in ``.parse()``."""
+    return data
 
 
 def _path_of(request: Request) -> str:

@@ -110,7 +110,8 @@ class RetryPolicy:
     ``max_retry_after`` caps how long a server's ``Retry-After`` may make us wait.
     ``RetryPolicy(max_retries=3, initial_delay=0, max_delay=0)`` retries without sleeping,
     which is what tests want. ``on_retry``, if given, is called with a :class:`RetryEvent`
-    before each retry (e.g. to count retries); it must be quick and must not raise.
+    before each retry (e.g. to count retries); it must be quick. Like a hook's (see
+    :class:`~.Hooks`), an exception it raises is logged and dropped: the call goes on.
     """
 
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES)

@@ -137,7 +137,7 @@ class Request:
         )
 
     def __repr__(self) -> str:
-        return f"<Request {self.method} {self.route}>"
+        return f"<Request {self.route}>"
 
 
 class RequestInfo:
@@ -156,7 +156,7 @@ class RequestInfo:
         self.route = route
 
     def __repr__(self) -> str:
-        return f"<RequestInfo {self.method} {self.route}>"
+        return f"<RequestInfo {self.route}>"
 
 
 class ResponseInfo:
@@ -179,4 +179,4 @@ class ResponseInfo:
         return self.content.decode("utf-8", "replace")
 
     def __repr__(self) -> str:
-        return f"<ResponseInfo {self.status_code} for {self.request.method} {self.request.route}>"
+        return f"<ResponseInfo {self.status_code} for {self.request.route}>"

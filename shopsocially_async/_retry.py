@@ -29,6 +29,7 @@ import attrs
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from ._config import RetryEvent, RetryPolicy
+from ._hooks import run_hooks
 from ._protocol import RetrySafety
 from .errors import (
     APIConnectionError,
@@ -130,9 +131,11 @@ async def call_with_retries(
     is_write: bool,
     route: str,
     deadline: float | None = None,
+    on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> T:
     """Run ``attempt(1)``, then retry per the policy until ``deadline`` (an
-    ``anyio.current_time()`` value, or None); errors carry ``outcome_unknown``."""
+    ``anyio.current_time()`` value, or None); errors carry ``outcome_unknown``. ``on_retry``
+    (the call's hooks) is told of each retry after ``policy.on_retry``."""
     try:
         return await attempt(1)
     except ShopSociallyError as exc:
@@ -143,7 +146,8 @@ async def call_with_retries(
             raise
         first_failure = exc
     stop = _stop(policy, deadline)
-    return await _retry(attempt, first_failure, outcome, policy, safety, route, stop)
+    before_sleep = _before_retry(route, policy, on_retry)
+    return await _retry(attempt, first_failure, outcome, policy, safety, before_sleep, stop)
 
 
 def _stop(policy: RetryPolicy, deadline: float | None) -> Callable[[RetryCallState], bool]:
@@ -165,7 +169,7 @@ async def _retry(
     outcome: _CallOutcome,
     policy: RetryPolicy,
     safety: RetrySafety,
-    route: str,
+    before_sleep: Callable[[RetryCallState], None],
     stop: Callable[[RetryCallState], bool],
 ) -> T:
     retrying = AsyncRetrying(
@@ -173,7 +177,7 @@ async def _retry(
         wait=_Backoff(policy),
         retry=retry_if_exception(lambda exc: is_retryable(exc, safety)),
         sleep=anyio.sleep,
-        before_sleep=_before_retry(route, policy),
+        before_sleep=before_sleep,
         reraise=True,
     )
     try:
@@ -195,16 +199,19 @@ async def _retry(
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
-def _before_retry(route: str, policy: RetryPolicy) -> Callable[[RetryCallState], None]:
-    """Log the retry about to happen and tell ``policy.on_retry``, if set."""
+def _before_retry(
+    route: str, policy: RetryPolicy, on_retry: Callable[[RetryEvent], None] | None
+) -> Callable[[RetryCallState], None]:
+    """Log the retry about to happen and tell ``policy.on_retry`` and ``on_retry``, if set
+    (an exception from either is logged, as a hook's, never raised)."""
     max_attempts = policy.max_retries + 1
-    on_retry = policy.on_retry
+    listeners = tuple(f for f in (policy.on_retry, on_retry) if f is not None)
 
     def log(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         delay = state.next_action.sleep if state.next_action else 0.0
-        if on_retry is not None and exc is not None:
-            on_retry(RetryEvent(route, state.attempt_number + 1, exc, delay))
+        if listeners and exc is not None:
+            run_hooks(listeners, RetryEvent(route, state.attempt_number + 1, exc, delay), route)
         if not logger.isEnabledFor(logging.INFO):
             return
         logger.info(

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from ._raw import (
+    RawActivities,
+    RawPoints,
+    RawRedemptions,
+    RawResources,
+    RawReturns,
+    RawTransactions,
+    RawUsers,
+)
 from .activities import Activities, ActivityChanges
 from .points import Points
 from .redemptions import RedemptionChanges, Redemptions
@@ -13,6 +22,13 @@ __all__ = [
     "Activities",
     "ActivityChanges",
     "Points",
+    "RawActivities",
+    "RawPoints",
+    "RawRedemptions",
+    "RawResources",
+    "RawReturns",
+    "RawTransactions",
+    "RawUsers",
     "RedemptionChanges",
     "Redemptions",
     "Returns",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -14,6 +14,7 @@ from .._params import Validator, identifier, validated
 from .._params import prefetch as check_prefetch
 from .._params import start_index as check_start_index
 from .._protocol import Call, RetrySafety, path_segment
+from .._raw import RawPages, RawResponse
 from ..errors import InvalidArgumentError, ResponseValidationError
 from ..models.page import Page
 
@@ -47,12 +48,15 @@ class Extras:
 class Resource:
     """A group of endpoints (``client.points``, ``client.users``, ...).
 
-    Each method checks its arguments, builds its call with :meth:`_call` and sends it with
-    :meth:`_send` (a listing hands its pages to :meth:`_paginate`).
+    Every method ends with ``return await self._send(...)`` or ``return self._paginate(...)``.
+    The resources of ``client.with_raw_response`` are made with ``raw=True``: there these
+    return a :class:`~.._raw.RawResponse` and :class:`~.._raw.RawPages`, which the raw twins
+    (:mod:`._raw`) declare as their types.
     """
 
-    def __init__(self, client: ShopSociallyClient) -> None:
+    def __init__(self, client: ShopSociallyClient, *, raw: bool = False) -> None:
         self._client = client
+        self._raw = raw
 
     def _call(
         self,
@@ -72,6 +76,8 @@ class Resource:
         return _build_call(method, route, path, extras, body=body, query=query, safety=safety)
 
     async def _send(self, call: Call, decode: Callable[[Any], T]) -> T:
+        if self._raw:
+            return cast(T, await self._client._request_raw(call, decode))
         return await self._client._request(call, decode)
 
     def _paginate(
@@ -99,9 +105,11 @@ class Resource:
             call = attrs.evolve(first, query={**(first.query or {}), "start_index": index})
             return await self._send(call, listing.decoder(index))
 
-        return AsyncPaginator(
-            fetch, start_index=check_start_index(first_index), prefetch=check_prefetch(prefetch)
-        )
+        start, ahead = check_start_index(first_index), check_prefetch(prefetch)
+        if self._raw:
+            raw_fetch = cast(Callable[[int], Awaitable[RawResponse[Page[T]]]], fetch)
+            return cast(AsyncPaginator[T], RawPages(raw_fetch, start_index=start, prefetch=ahead))
+        return AsyncPaginator(fetch, start_index=start, prefetch=ahead)
 
 
 @attrs.frozen

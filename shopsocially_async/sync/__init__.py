@@ -26,12 +26,15 @@ from ._client import (
 from ._loop import BlockingIterator, SyncUsageError
 from ._mirror import SyncResource
 from ._pagination import SyncPaginator
+from ._raw import SyncRawPages, SyncRawResources
 
 __all__ = [
     "BlockingIterator",
     "SyncActivities",
     "SyncPaginator",
     "SyncPoints",
+    "SyncRawPages",
+    "SyncRawResources",
     "SyncRedemptions",
     "SyncResource",
     "SyncReturns",

@@ -14,6 +14,7 @@ from .._config import Timeout
 from ..resources import Activities, Points, Redemptions, Returns, Transactions, Users
 from ._loop import EventLoopThread
 from ._mirror import Blocking, Paging, SyncResource, arguments_of, arguments_of_method
+from ._raw import SyncRawResources
 
 __all__ = [
     "SyncActivities",
@@ -163,6 +164,12 @@ class SyncShopSociallyClient:
 
     def __repr__(self) -> str:
         return "Sync" + repr(self._client)
+
+    @functools.cached_property
+    def with_raw_response(self) -> SyncRawResources:
+        """The same resources and methods, each call returning its ``RawResponse`` (status,
+        headers, body, retries; ``.parse()`` for the result); listings a ``SyncRawPages``."""
+        return SyncRawResources(self._client.with_raw_response, self._loop)
 
     @arguments_of_method(ShopSociallyClient.with_options)
     def with_options(self, *args: Any, **kwargs: Any) -> SyncShopSociallyClient:

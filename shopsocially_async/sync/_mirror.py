@@ -5,7 +5,8 @@ plain function with exactly the parameters of ``Points.award`` (captured by a ``
 that returns what the coroutine returns. ``Paging`` does the same for listing methods, turning
 the ``AsyncPaginator[T]`` into a :class:`~.SyncPaginator`. A parameter added to, removed from or
 retyped in an async method reaches its blocking twin, for type checkers (``tests/typing``) and
-for ``inspect.signature`` alike, without touching this package.
+for ``inspect.signature`` alike, without touching this package. (The descriptor machinery is
+:mod:`.._twins`, shared with ``client.with_raw_response``.)
 
 :func:`arguments_of` and :func:`arguments_of_method` do the same for a constructor and for
 ``with_options``.
@@ -16,14 +17,12 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .._pagination import AsyncPaginator
+from .._twins import ResourceView, Twin
 from ._loop import EventLoopThread
 from ._pagination import SyncPaginator
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
 
 __all__ = ["Blocking", "Paging", "SyncResource", "arguments_of", "arguments_of_method"]
 
@@ -34,61 +33,30 @@ S = TypeVar("S")
 AsyncResource = TypeVar("AsyncResource")
 
 
-class SyncResource(Generic[AsyncResource]):
+class SyncResource(ResourceView[AsyncResource]):
     """A group of blocking endpoint methods, each the twin of one method of an async resource."""
 
     def __init__(self, resource: AsyncResource, loop: EventLoopThread) -> None:
-        self._resource = resource
+        super().__init__(resource)
         self._loop = loop
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self._resource!r}>"
 
-
-class _Mirror(Generic[P, R]):
-    """A descriptor: on a :class:`SyncResource`, the blocking twin of one async method."""
-
-    def __init__(self, method: Callable[..., Any]) -> None:
-        #: The async method mirrored (its function, as found on the async resource class).
-        self.method = method
-        self.__doc__ = method.__doc__
-
-    def __set_name__(self, owner: type[Any], name: str) -> None:
-        if name != self.method.__name__:
-            raise TypeError(f"{owner.__name__}.{name} mirrors {self.method.__qualname__}")
-
-    @overload
-    def __get__(self, obj: None, owner: type[Any] | None = None) -> Self: ...
-    @overload
-    def __get__(self, obj: SyncResource[Any], owner: type[Any] | None = None) -> Callable[P, R]: ...
-    def __get__(
-        self, obj: SyncResource[Any] | None, owner: type[Any] | None = None
-    ) -> Self | Callable[P, R]:
-        if obj is None:
-            return self
-        bound = getattr(obj._resource, self.method.__name__)
-        twin = functools.update_wrapper(self._twin(bound, obj._loop), bound)
-        obj.__dict__[self.method.__name__] = twin  # built once per resource object
-        return twin
-
-    def _twin(self, bound: Callable[P, Any], loop: EventLoopThread) -> Callable[P, R]:
-        raise NotImplementedError
-
-
-class Blocking(_Mirror[P, T]):
+class Blocking(Twin[P, T]):
     """The blocking twin of a coroutine method: same arguments, same result, same errors."""
 
     def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[T]]) -> None:
         super().__init__(method)
 
-    def _twin(self, bound: Callable[P, Awaitable[T]], loop: EventLoopThread) -> Callable[P, T]:
+    def _twin(self, bound: Callable[P, Awaitable[T]], view: SyncResource[Any]) -> Callable[P, T]:
+        loop = view._loop
+
         def blocking(*args: P.args, **kwargs: P.kwargs) -> T:
             return loop.run(functools.partial(bound, *args, **kwargs))
 
         return blocking
 
 
-class Paging(_Mirror[P, SyncPaginator[T]]):
+class Paging(Twin[P, SyncPaginator[T]]):
     """The twin of a listing method: same arguments, checked at the call; a paginator that
     iterates with ``for``."""
 
@@ -96,15 +64,17 @@ class Paging(_Mirror[P, SyncPaginator[T]]):
         super().__init__(method)
 
     def _twin(
-        self, bound: Callable[P, AsyncPaginator[T]], loop: EventLoopThread
+        self, bound: Callable[P, AsyncPaginator[T]], view: SyncResource[Any]
     ) -> Callable[P, SyncPaginator[T]]:
+        loop = view._loop
+
         def paging(*args: P.args, **kwargs: P.kwargs) -> SyncPaginator[T]:
             return SyncPaginator(bound(*args, **kwargs), loop)
 
-        signature = inspect.signature(bound)
-        returns = str(signature.return_annotation).replace("AsyncPaginator", "SyncPaginator")
-        paging.__signature__ = signature.replace(return_annotation=returns)  # type: ignore[attr-defined]
         return paging
+
+    def _returns(self, annotation: str) -> str:
+        return annotation.replace("AsyncPaginator", "SyncPaginator")
 
 
 def arguments_of(

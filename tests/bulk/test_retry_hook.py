@@ -69,3 +69,24 @@ def test_backoff_exponential_with_jitter(failed: int, low: float, high: float) -
     backoff = _Backoff(RetryPolicy(initial_delay=0.5, max_delay=8))
     assert all(low <= backoff.exponential(failed) <= high for _ in range(50))
     assert _Backoff(RetryPolicy(initial_delay=0.5, max_delay=2)).exponential(10) == 2
+
+
+@pytest.mark.anyio
+async def test_a_failing_on_retry_is_logged_and_the_call_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An ``on_retry`` that raises does not end the call: it is retried and returns."""
+
+    def broken(event: RetryEvent) -> None:
+        raise ValueError("counter bug")
+
+    policy = RetryPolicy(max_retries=2, initial_delay=0, max_delay=0, on_retry=broken)
+    responses = [_rate_limited(), _ok()]
+    transport = httpx.MockTransport(lambda request: responses.pop(0))
+    async with ShopSociallyClient(
+        "p", "k", base_url=BASE_URL, transport=transport, retry_policy=policy
+    ) as client:
+        assert (await client.users.get("a@x.test")).user_email == "a@x.test"
+    (record,) = [r for r in caplog.records if r.name == "shopsocially_async.hooks"]
+    assert record.exc_info is not None
+    assert record.exc_info[0] is ValueError

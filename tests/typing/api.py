@@ -19,14 +19,22 @@ from shopsocially_async import (
     DEFAULT_TIMEOUT,
     Activity,
     AsyncPaginator,
+    AttemptInfo,
+    AttemptResult,
+    CallInfo,
+    CallResult,
     ExpirationScheduleEntry,
     Headers,
+    Hooks,
     LastAwardTransaction,
     Page,
+    RawPages,
+    RawResponse,
     Redemption,
     RequestInfo,
     ResponseInfo,
     RetryEvent,
+    RetryInfo,
     RetryPolicy,
     ShopSociallyClient,
     Timeout,
@@ -36,6 +44,7 @@ from shopsocially_async import (
     errors,
     parse_retry_after,
 )
+from shopsocially_async.otel import otel_hooks
 
 JAN = date(2024, 1, 1)
 FEB = date(2024, 2, 1)
@@ -301,3 +310,78 @@ async def settling(client: ShopSociallyClient) -> None:
         candidates: tuple[str, ...] = verdict.candidates
         del kind, txn_id, candidates
     del settled
+
+
+async def raw_responses(client: ShopSociallyClient) -> None:
+    """client.with_raw_response: the same arguments, a RawResponse of the plain result."""
+    raw: RawResponse[Transaction] = await client.with_raw_response.points.award(
+        user_email="a@example.com", activity_id="made_a_purchase", order_id="A-1"
+    )
+    status: int = raw.status_code
+    headers: Headers = raw.headers
+    content: bytes = raw.content
+    text: str = raw.text
+    retries: int = raw.retries
+    elapsed: float = raw.elapsed
+    request: RequestInfo = raw.request
+    tx: Transaction = raw.parse()
+    member: RawResponse[User] = await client.with_raw_response.users.get("a@example.com")
+    listed: RawResponse[list[Activity]] = await client.with_raw_response.activities.list()
+    pages: RawPages[Transaction] = client.with_raw_response.transactions.list(
+        from_date=JAN, to_date=FEB, prefetch=2
+    )
+    async for page in pages.pages():
+        items: tuple[Transaction, ...] = page.parse().items
+        del items
+    first: RawResponse[Page[User]] = await client.with_raw_response.users.list(
+        from_date=JAN, to_date=FEB
+    ).first_page()
+    await client.with_raw_response.points.award(user_email="a@example.com")  # type: ignore[call-arg]
+    wrong: RawResponse[User] = await client.with_raw_response.points.deduct(  # type: ignore[assignment]
+        user_email="a@example.com", points_passed=5, reason="r"
+    )
+    del status, headers, content, text, retries, elapsed, request, tx, member, listed, first, wrong
+
+
+def hooks() -> list[ShopSociallyClient]:
+    """Hooks take plain functions of their events; otel_hooks() is a Hooks."""
+
+    def before_call(call: CallInfo) -> None:
+        route: str = call.route
+        template: str = call.template
+        path: str | None = call.path
+        del route, template, path
+
+    def before_attempt(attempt: AttemptInfo) -> None:
+        number: int = attempt.attempt
+        del number
+
+    def after_attempt(result: AttemptResult) -> None:
+        status: int | None = result.status_code
+        error: type[BaseException] | None = result.error
+        code: str | None = result.error_code
+        unknown: bool = result.outcome_unknown
+        elapsed: float = result.elapsed
+        del status, error, code, unknown, elapsed
+
+    def on_retry(retry: RetryInfo) -> None:
+        delay: float = retry.delay
+        del delay
+
+    def after_call(result: CallResult) -> None:
+        attempts: int = result.attempts
+        ok: bool = result.ok
+        del attempts, ok
+
+    mine = Hooks(
+        before_call=before_call,
+        before_attempt=before_attempt,
+        after_attempt=after_attempt,
+        on_retry=on_retry,
+        after_call=after_call,
+    )
+    Hooks(after_call=before_attempt)  # type: ignore[arg-type]
+    return [
+        ShopSociallyClient("p", "k", hooks=mine),
+        ShopSociallyClient("p", "k", hooks=[otel_hooks(), mine]),
+    ]

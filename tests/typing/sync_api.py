@@ -15,7 +15,9 @@ import httpx
 
 from shopsocially_async import (
     Activity,
+    Hooks,
     Page,
+    RawResponse,
     Redemption,
     RetryPolicy,
     ShopSociallyClient,
@@ -27,6 +29,7 @@ from shopsocially_async import (
 from shopsocially_async.sync import (
     BlockingIterator,
     SyncPaginator,
+    SyncRawPages,
     SyncShopSociallyClient,
     SyncUsageError,
 )
@@ -148,3 +151,24 @@ def error_handling(client: SyncShopSociallyClient) -> None:
         base: errors.ShopSociallyError = exc
         runtime: RuntimeError = exc
         del base, runtime
+
+
+def raw_responses(client: SyncShopSociallyClient) -> None:
+    """client.with_raw_response: the blocking raw view, typed from the async methods."""
+    raw: RawResponse[Transaction] = client.with_raw_response.points.award(
+        user_email="a@example.com", activity_id="made_a_purchase", order_id="A-1"
+    )
+    tx: Transaction = raw.parse()
+    retries: int = raw.retries
+    member: RawResponse[User] = client.with_raw_response.users.get("a@example.com")
+    listing: SyncRawPages[Transaction] = client.with_raw_response.transactions.list(
+        from_date=JAN, to_date=FEB
+    )
+    with listing.pages() as pages:
+        for page in pages:
+            items: tuple[Transaction, ...] = page.parse().items
+            del items
+    first: RawResponse[Page[Transaction]] = listing.first_page()
+    client.with_raw_response.points.deduct(user_email="a@example.com")  # type: ignore[call-arg]
+    hooked = SyncShopSociallyClient("p", "k", hooks=Hooks(after_call=print))
+    del tx, retries, member, first, hooked

@@ -15,9 +15,12 @@ import pytest
 import shopsocially_async
 from shopsocially_async import bulk, errors, models, sync, testing
 from shopsocially_async import distributed as distributed_
+from shopsocially_async import otel as otel_
 from shopsocially_async import temporal as temporal_
 
-PUBLIC_MODULES = [shopsocially_async, errors, models, bulk, sync, distributed_, temporal_, testing]
+PUBLIC_MODULES = [
+    shopsocially_async, errors, models, bulk, sync, distributed_, otel_, temporal_, testing
+]  # fmt: skip
 
 
 def isort_key(name: str) -> tuple[int, str]:
@@ -30,7 +33,7 @@ def isort_key(name: str) -> tuple[int, str]:
 
 
 #: Public, but with their own extras or purpose, so never imported by ``import shopsocially_async``.
-OPTIONAL_SUBMODULES = {"cli", "distributed", "temporal", "testing"}
+OPTIONAL_SUBMODULES = {"cli", "distributed", "otel", "temporal", "testing"}
 
 #: Imported for the module's own use, never part of the API.
 NOT_EXPORTS = {"TYPE_CHECKING"}

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import attrs
@@ -66,8 +66,9 @@ class Settings:
         return self.concurrency or default
 
     def client(self, **overrides: Any) -> ShopSociallyClient:
-        """A client sized for ``concurrency``; configuration errors become one-line errors."""
-        overrides.setdefault("transport", fast_transport())
+        """A client sized for ``concurrency`` on the fastest installed engine (``"auto"``);
+        configuration errors become one-line errors."""
+        overrides.setdefault("transport", "auto")
         try:
             return ShopSociallyClient(
                 self.partner_id,
@@ -80,20 +81,6 @@ class Settings:
             )
         except errors.ConfigurationError as exc:
             raise CliError(str(exc)) from None
-
-
-def fast_transport() -> Literal["aiohttp"] | None:
-    """``"aiohttp"`` (several times less CPU per request) when installed, on asyncio."""
-    try:
-        import aiohttp  # noqa: F401
-        import sniffio
-    except ImportError:
-        return None
-    try:
-        on_asyncio = sniffio.current_async_library() == "asyncio"
-    except sniffio.AsyncLibraryNotFoundError:
-        return None
-    return "aiohttp" if on_asyncio else None
 
 
 def check_choice(option: str, value: str | None, allowed: Sequence[str]) -> None:

@@ -98,7 +98,7 @@ async def run_demo(plan: DemoPlan) -> int:
             fake.api_key,
             base_url=base_url,
             retry_policy=policy,
-            transport=rt.fast_transport(),
+            transport="auto",
             max_connections=plan.concurrency,
         ) as client:
             for fault in DEMO_FAULTS:

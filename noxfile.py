@@ -61,7 +61,7 @@ PYTEST_RUN = ("python", *PYTEST)
 TEST_TOOLS = ("pytest>=8", "pytest-asyncio>=1.0", "trio>=0.25", "respx>=0.21")
 DEFAULT_INSTALL_TESTS = (
     "tests/unit", "tests/integration", "tests/fake", "tests/mocking", "tests/sync",
-    "tests/plugin", "--ignore=tests/unit/test_benchmarks_smoke.py",
+    "tests/plugin", "--ignore=tests/unit/test_benchmarks_smoke.py", "-m", "not extras",
 )  # fmt: skip
 NO_EXTRAS_CHECK = (
     "import importlib.util as u; extra = [m for m in ('orjson', 'aiohttp', 'typer', 'coredis')"

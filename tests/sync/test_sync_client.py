@@ -245,6 +245,7 @@ def test_over_a_socket_a_dropped_award_is_applied_once(
     assert socket_client.users.get("ann@example.com").available_points == 10
 
 
+@pytest.mark.extras
 def test_over_a_socket_on_the_aiohttp_transport(shop: FakeShopSocially, served: str) -> None:
     """``transport="aiohttp"`` works too: the client is built on the loop's own thread."""
     with SyncShopSociallyClient(

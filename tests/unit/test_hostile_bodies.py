@@ -89,10 +89,10 @@ HOSTILE_FIELDS = [
     ("points", "9" * 4000),
     ("points", f'"{"9" * 5000}"'),
     ("points", f'"{MEGABYTE}"'),
-    ("points", _nested(1000)),
+    ("points", _nested(500)),
     ("order_id", "NaN"),
     ("order_id", "-Infinity"),
-    ("id", _nested(1000)),
+    ("id", _nested(500)),
     # Timestamps that cannot be expressed in UTC, or are no timestamp at all.
     ("created_time", '"9999-12-31T23:59:59-14:00"'),
     ("created_time", '"0001-01-01T00:00:00+01:00"'),

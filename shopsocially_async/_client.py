@@ -134,6 +134,7 @@ class ShopSociallyClient:
             max_connections=_check_pool_size(max_connections),
             keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
             httpx_auth=auth if isinstance(auth, httpx.Auth) else None,
+            connect_timeout=config.timeout.connect,
         )
         header_auth = None if auth is None or isinstance(auth, httpx.Auth) else auth
         if header_auth is not None and not callable(header_auth):

@@ -70,8 +70,13 @@ def create_engine(
     max_connections: int,
     keepalive_expiry: float,
     httpx_auth: httpx.Auth | None,
+    connect_timeout: float,
 ) -> Engine:
-    """The engine for ``transport=`` / ``http_client=`` (see the module docs)."""
+    """The engine for ``transport=`` / ``http_client=`` (see the module docs).
+
+    ``connect_timeout`` is for engines that fix it for their pool (pyqwest); the others take
+    each attempt's own.
+    """
     if http_client is not None:
         from ._httpx import HttpxEngine
 
@@ -97,6 +102,7 @@ def create_engine(
             return create_engine(
                 name, http_client=None, max_connections=max_connections,
                 keepalive_expiry=keepalive_expiry, httpx_auth=None,
+                connect_timeout=connect_timeout,
             )  # fmt: skip
 
         return AutoEngine(build, max_connections=max_connections)

@@ -8,20 +8,24 @@ retried and says ``outcome_unknown=True``; one that certainly was not sent is re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import anyio
+import attrs
 import pytest
 
 from shopsocially_async import (
     APIConnectionError,
     APITimeoutError,
+    RetryEvent,
     ShopSociallyClient,
     ShopSociallyError,
+    Timeout,
 )
 
 from .rawserver import (
+    NO_WAIT,
     RawServer,
     close_at_once,
     fin_after_reading,
@@ -32,6 +36,7 @@ from .rawserver import (
     respond_then_close,
     rst_after_reading,
     serve,
+    unanswered_connects,
 )
 
 pytestmark = pytest.mark.anyio
@@ -78,6 +83,29 @@ async def test_a_refused_connection_was_never_sent_and_is_retried(engine: str) -
             await deduct(client)
     assert caught.value.request_sent is False
     assert caught.value.outcome_unknown is False
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A loopback port where every connect hangs until the client's connect timeout."""
+    with unanswered_connects() as port:
+        yield port
+
+
+async def test_a_connect_timeout_was_never_sent_and_is_retried(
+    engine: str, unanswered_port: int
+) -> None:
+    """No connection within the connect timeout: APITimeoutError with request_sent=False, so
+    even a write is retried (twice here, the limit) and its outcome is known: nothing applied."""
+    retries: list[RetryEvent] = []
+    policy = attrs.evolve(NO_WAIT, on_retry=retries.append)
+    timeout = Timeout(attempt=5.0, connect=0.2)
+    async with make_client(engine, unanswered_port, timeout=timeout, retry_policy=policy) as client:
+        with anyio.fail_after(4), pytest.raises(APITimeoutError) as caught:
+            await deduct(client)
+    assert caught.value.request_sent is False
+    assert caught.value.outcome_unknown is False
+    assert len(retries) == 2
 
 
 async def test_a_keepalive_connection_the_server_closed_is_not_reused(engine: str) -> None:
@@ -176,3 +204,15 @@ async def test_a_storm_of_cancelled_calls_leaves_the_pool_healthy(engine: str) -
             with anyio.fail_after(5):
                 results = [await client.transactions.get("t-1") for _ in range(8)]
     assert {tx.id for tx in results} == {"t-1"}
+
+
+async def test_auto_sends_through_the_fastest_engine_of_the_loop(anyio_backend: str) -> None:
+    """transport="auto" chooses at the first request: aiohttp under asyncio, pyqwest under
+    trio (both installed with the test extra), and the call goes through it."""
+    with serve(RawServer(respond())) as server:
+        async with make_client("auto", server.port) as client:
+            tx = await client.transactions.get("t-1")
+            chosen = client._engine.chosen  # type: ignore[attr-defined]
+    assert tx.id == "t-1"
+    assert chosen.name == {"asyncio": "aiohttp", "trio": "pyqwest"}[anyio_backend]
+    assert server.requests == 1

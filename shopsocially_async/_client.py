@@ -80,7 +80,8 @@ class ShopSociallyClient:
     ``body_encoding="form"`` sends write bodies as form fields instead of JSON.
 
     ``transport`` picks the engine: ``"httpx"`` (the default), ``"aiohttp"`` (asyncio, the
-    ``aiohttp`` extra), ``"auto"`` (the fastest installed for the running event loop), or an
+    ``aiohttp`` extra), ``"pyqwest"`` (asyncio and trio, the ``pyqwest`` extra), ``"auto"``
+    (the fastest installed for the running event loop), or an
     ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport``). ``http_client`` sends through
     your own ``httpx.AsyncClient`` (:meth:`aclose` leaves it open). ``max_connections`` sizes
     the pool (keep it at least your concurrency). ``rate_limiter`` paces every attempt (see
@@ -173,7 +174,7 @@ class ShopSociallyClient:
 
     @property
     def engine(self) -> str:
-        """The engine's name: ``"httpx"``, ``"aiohttp"`` or ``"auto"``."""
+        """The engine's name: ``"httpx"``, ``"aiohttp"``, ``"pyqwest"`` or ``"auto"``."""
         return self._engine.name
 
     @property

@@ -69,6 +69,8 @@ def server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout:
+            process.stdout.close()
 
 
 @dataclass

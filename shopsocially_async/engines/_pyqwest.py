@@ -27,6 +27,11 @@ is closed, never reused; a request cancelled while its connection was being open
 reaches the server. The interpreter exits cleanly with requests in flight or the engine
 never closed (16 runs of each, asyncio and trio).
 
+**fork()** copies none of the Rust runtime's threads: in a child of a process that ran
+pyqwest requests, every request would wait for its deadline. Building the engine or sending
+there raises :class:`~..errors.ConfigurationError` instead (a client built before the fork
+but not used works).
+
 **What "sent" means here.** pyqwest does not say when a request starts to leave, so an
 exchange counts as possibly sent from the moment it is handed over; only a failure while
 connecting says otherwise. The connect timeout is the client's ``Timeout.connect``, fixed
@@ -59,12 +64,14 @@ rnet, it does not run under trio ("no running event loop").
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pyqwest
 
 from .._body import read_body
 from .._http import Headers, Request
+from ..errors import ConfigurationError
 from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts
 
 __all__ = ["PyqwestEngine"]
@@ -80,6 +87,20 @@ _FAILURES: tuple[type[BaseException], ...] = (
     pyqwest.TooManyRedirects,
     RuntimeError,  # reqwest errors pyqwest does not classify
 )
+#: The process in which our requests started pyqwest's Rust runtime (its worker threads).
+_runtime_pid: list[int] = []
+
+
+def _check_not_forked() -> None:
+    """fork() copies none of the runtime's threads: in a child of a process that ran pyqwest,
+    a request would wait for its deadline, every time. Say so instead."""
+    if _runtime_pid and _runtime_pid[0] != os.getpid():
+        raise ConfigurationError(
+            "transport='pyqwest' cannot run in a process forked after pyqwest ran in its "
+            "parent (fork() does not copy its Rust runtime's threads): start worker processes "
+            "with the 'spawn' or 'forkserver' method, or use transport='httpx' or 'aiohttp' in "
+            "them"
+        )
 
 
 class PyqwestEngine(BaseEngine):
@@ -91,6 +112,7 @@ class PyqwestEngine(BaseEngine):
         self, *, max_connections: int, keepalive_expiry: float, connect_timeout: float
     ) -> None:
         super().__init__(max_connections=max_connections)
+        _check_not_forked()
         self._transport = pyqwest.HTTPTransport(
             tls_include_system_certs=True,
             http_version=pyqwest.HTTPVersion.HTTP1,
@@ -108,6 +130,9 @@ class PyqwestEngine(BaseEngine):
     async def _exchange(
         self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
     ) -> Response:
+        _check_not_forked()
+        if not _runtime_pid:
+            _runtime_pid.append(os.getpid())
         outgoing = pyqwest.Request(
             request.method,
             request.url,

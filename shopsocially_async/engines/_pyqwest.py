@@ -14,7 +14,7 @@ system's certificate store.
 **The body is read in chunks**, so ``max_response_bytes`` bounds the memory a hostile server
 can make us hold; with a ``Content-Length`` the read stops at that length. pyqwest's buffered
 ``Client.execute`` reads a whole body in Rust in one step, a thread hand-off fewer per
-response (1.3-1.6x the requests per second under trio), but with no size limit at all.
+response (about 1.6x the requests per second under trio), but with no size limit at all.
 
 **Pool.** reqwest opens a connection for each waiting request; the engine's slots (see
 :mod:`._base`) keep at most ``max_connections`` exchanges in flight, and as many idle

@@ -40,10 +40,21 @@ async def test_aiohttp_under_trio_names_the_engines_that_run_there() -> None:
     assert "transport='pyqwest'" in str(caught.value)
 
 
-def test_auto_prefers_the_fastest_engine_each_loop_runs() -> None:
-    """By the benchmarks' measurements: aiohttp under asyncio, pyqwest under trio (both are
-    installed with the test extra)."""
+def test_auto_prefers_the_fastest_engine_each_loop_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By the benchmarks' measurements, with every engine installed: aiohttp under asyncio,
+    pyqwest under trio."""
+    from shopsocially_async import engines
+
+    monkeypatch.setattr(engines, "installed_engines", lambda: ["httpx", "aiohttp", "pyqwest"])
     assert (preferred_engine("asyncio"), preferred_engine("trio")) == ("aiohttp", "pyqwest")
+
+
+def test_auto_takes_pyqwest_under_asyncio_without_aiohttp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With pyqwest but not aiohttp installed, auto is pyqwest on both loops."""
+    from shopsocially_async import engines
+
+    monkeypatch.setattr(engines, "installed_engines", lambda: ["httpx", "pyqwest"])
+    assert (preferred_engine("asyncio"), preferred_engine("trio")) == ("pyqwest", "pyqwest")
 
 
 def test_auto_falls_back_to_httpx_without_the_fast_engines(

@@ -28,12 +28,14 @@ from shopsocially_async.engines._auto import preferred_engine
 
 from .rawserver import (
     NO_WAIT,
+    OK_BODY,
     RawServer,
     close_at_once,
     fin_after_reading,
     free_port,
     hold,
     make_client,
+    raw,
     respond,
     respond_then_close,
     rst_after_reading,
@@ -126,6 +128,25 @@ async def test_success_reuses_one_connection(engine: str) -> None:
     with serve(RawServer(respond())) as server:
         async with make_client(engine, server.port) as client:
             first = await deduct(client)
+            second = await client.transactions.get("t-1")
+    assert (first.id, second.points) == ("t-1", 1)
+    assert (server.connections, server.requests) == (1, 2)
+
+
+def chunked(body: bytes, size: int) -> bytes:
+    """A whole HTTP/1.1 response whose body is sent chunked, ``size`` bytes a chunk."""
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    framed = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks)
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n"
+    return head + b"\r\n" + framed + b"0\r\n\r\n"
+
+
+async def test_a_chunked_answer_is_read_to_its_end(engine: str) -> None:
+    """No Content-Length, the body in 7-byte chunks: decoded whole, and the connection is
+    kept for the next call."""
+    with serve(RawServer(raw(chunked(OK_BODY, 7), keep=True))) as server:
+        async with make_client(engine, server.port) as client:
+            first = await client.transactions.get("t-1")
             second = await client.transactions.get("t-1")
     assert (first.id, second.points) == ("t-1", 1)
     assert (server.connections, server.requests) == (1, 2)

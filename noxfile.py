@@ -64,8 +64,8 @@ DEFAULT_INSTALL_TESTS = (
     "tests/plugin", "--ignore=tests/unit/test_benchmarks_smoke.py", "-m", "not extras",
 )  # fmt: skip
 NO_EXTRAS_CHECK = (
-    "import importlib.util as u; extra = [m for m in ('orjson', 'aiohttp', 'typer', 'coredis')"
-    " if u.find_spec(m)]; assert not extra, f'not a default install: {extra} installed'"
+    "import importlib.util as u; extra = [m for m in ('orjson', 'aiohttp', 'pyqwest', 'typer',"
+    " 'coredis') if u.find_spec(m)]; assert not extra, f'not a default install: {extra} installed'"
 )
 
 

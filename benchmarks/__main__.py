@@ -8,6 +8,7 @@ numbers mean nothing; it writes to ``benchmarks/RESULTS-quick.md`` unless told o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -29,7 +30,21 @@ BENCHMARKS: dict[str, Callable[..., Section]] = {
 HERE = Path(__file__).parent
 
 
-def render(sections: list[Section], *, quick: bool, seconds: float, command: str) -> str:
+def render(
+    sections: list[Section],
+    *,
+    quick: bool,
+    seconds: float,
+    command: str,
+    load: tuple[float, float] | None = None,
+) -> str:
+    machine = machine_section()
+    if load is not None:
+        machine.append(
+            f"- Load average (1 min) at the start and the end of the run: {load[0]:.2f}, "
+            f"{load[1]:.2f} (the machine is shared with other jobs: a busy spell skews single "
+            "cells; the interleaved rounds spread it over every contender)"
+        )
     lines = [
         "# Benchmark results",
         "",
@@ -38,7 +53,7 @@ def render(sections: list[Section], *, quick: bool, seconds: float, command: str
         "Absolute times on a shared machine are noise; the ratios, measured against their "
         "baselines in the same run, are the result.",
         "",
-        *machine_section(),
+        *machine,
         "",
         "## Targets",
         "",
@@ -60,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     names = args.only or list(BENCHMARKS)
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     sections = []
     for name in names:
         print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -69,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         command += " --only " + " ".join(names)
     text = render(
-        sections, quick=args.quick, seconds=time.perf_counter() - started, command=command
+        sections,
+        quick=args.quick,
+        seconds=time.perf_counter() - started,
+        command=command,
+        load=(load_before, os.getloadavg()[0]),
     )
     output = args.output or HERE / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
     output.write_text(text)

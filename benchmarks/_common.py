@@ -123,8 +123,8 @@ def cpu_model() -> str:
 
 def machine_section() -> list[str]:
     packages = [
-        "shopsocially-async", "httpx", "httpcore", "aiohttp", "cattrs", "attrs", "orjson",
-        "pydantic", "msgspec", "requests", "anyio", "tenacity",
+        "shopsocially-async", "httpx", "httpcore", "aiohttp", "pyqwest", "cattrs", "attrs",
+        "orjson", "pydantic", "msgspec", "requests", "anyio", "trio", "tenacity",
     ]  # fmt: skip
     return [
         f"- Machine: {os.cpu_count()} cores, {cpu_model()}, "

@@ -84,7 +84,8 @@ class ShopSociallyClient:
     ``body_encoding="form"`` sends write bodies as form fields instead of JSON.
 
     ``transport`` picks the engine: ``"httpx"`` (the default), ``"aiohttp"`` (asyncio, the
-    ``aiohttp`` extra), ``"auto"`` (the fastest installed for the running event loop), or an
+    ``aiohttp`` extra), ``"pyqwest"`` (asyncio and trio, the ``pyqwest`` extra), ``"auto"``
+    (the fastest installed for the running event loop), or an
     ``httpx.AsyncBaseTransport`` (e.g. ``httpx.MockTransport``). ``http_client`` sends through
     your own ``httpx.AsyncClient`` (:meth:`aclose` leaves it open). ``max_connections`` sizes
     the pool (keep it at least your concurrency). ``rate_limiter`` paces every attempt (see
@@ -144,6 +145,7 @@ class ShopSociallyClient:
             max_connections=_check_pool_size(max_connections),
             keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
             httpx_auth=auth if isinstance(auth, httpx.Auth) else None,
+            connect_timeout=config.timeout.connect,
         )
         header_auth = None if auth is None or isinstance(auth, httpx.Auth) else auth
         if header_auth is not None and not callable(header_auth):
@@ -188,7 +190,7 @@ class ShopSociallyClient:
 
     @property
     def engine(self) -> str:
-        """The engine's name: ``"httpx"``, ``"aiohttp"`` or ``"auto"``."""
+        """The engine's name: ``"httpx"``, ``"aiohttp"``, ``"pyqwest"`` or ``"auto"``."""
         return self._engine.name
 
     @property

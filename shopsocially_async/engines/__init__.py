@@ -11,6 +11,8 @@ name          event loops          what it is
                                    event hooks, proxies and ``httpx.Auth`` keep working)
 ``"aiohttp"`` asyncio              aiohttp's pool: several times less CPU per request
                                    (extra ``aiohttp``)
+``"pyqwest"`` asyncio, trio        reqwest and hyper (Rust): the fast engine under trio
+                                   (extra ``pyqwest``)
 ``"auto"``    asyncio, trio        the fastest installed engine for the running event loop,
                                    chosen at the first request
 ============  ===================  ==========================================================
@@ -44,12 +46,13 @@ __all__ = [
     "runs_on",
 ]
 
-EngineName = Literal["httpx", "aiohttp", "auto"]
-ENGINE_NAMES: tuple[str, ...] = ("httpx", "aiohttp", "auto")
+EngineName = Literal["httpx", "aiohttp", "pyqwest", "auto"]
+ENGINE_NAMES: tuple[str, ...] = ("httpx", "aiohttp", "pyqwest", "auto")
 #: Each concrete engine: the event loops it runs on and the module its extra installs.
 ENGINES: dict[str, tuple[frozenset[str], str]] = {
     "httpx": (frozenset({"asyncio", "trio"}), "httpx"),
     "aiohttp": (frozenset({"asyncio"}), "aiohttp"),
+    "pyqwest": (frozenset({"asyncio", "trio"}), "pyqwest"),
 }
 
 
@@ -70,8 +73,13 @@ def create_engine(
     max_connections: int,
     keepalive_expiry: float,
     httpx_auth: httpx.Auth | None,
+    connect_timeout: float,
 ) -> Engine:
-    """The engine for ``transport=`` / ``http_client=`` (see the module docs)."""
+    """The engine for ``transport=`` / ``http_client=`` (see the module docs).
+
+    ``connect_timeout`` is for engines that fix it for their pool (pyqwest); the others take
+    each attempt's own.
+    """
     if http_client is not None:
         from ._httpx import HttpxEngine
 
@@ -90,6 +98,8 @@ def create_engine(
         )
     if transport == "aiohttp":
         return _aiohttp_engine(max_connections, keepalive_expiry)
+    if transport == "pyqwest":
+        return _pyqwest_engine(max_connections, keepalive_expiry, connect_timeout)
     if transport == "auto":
         from ._auto import AutoEngine
 
@@ -97,6 +107,7 @@ def create_engine(
             return create_engine(
                 name, http_client=None, max_connections=max_connections,
                 keepalive_expiry=keepalive_expiry, httpx_auth=None,
+                connect_timeout=connect_timeout,
             )  # fmt: skip
 
         return AutoEngine(build, max_connections=max_connections)
@@ -133,3 +144,19 @@ def _aiohttp_engine(max_connections: int, keepalive_expiry: float) -> Engine:
             "transport='aiohttp' needs aiohttp: pip install 'shopsocially-async[aiohttp]'"
         ) from None
     return AiohttpEngine(max_connections=max_connections, keepalive_expiry=keepalive_expiry)
+
+
+def _pyqwest_engine(
+    max_connections: int, keepalive_expiry: float, connect_timeout: float
+) -> Engine:
+    try:
+        from ._pyqwest import PyqwestEngine
+    except ImportError:
+        raise ConfigurationError(
+            "transport='pyqwest' needs pyqwest: pip install 'shopsocially-async[pyqwest]'"
+        ) from None
+    return PyqwestEngine(
+        max_connections=max_connections,
+        keepalive_expiry=keepalive_expiry,
+        connect_timeout=connect_timeout,
+    )

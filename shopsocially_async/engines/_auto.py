@@ -1,8 +1,9 @@
 """``transport="auto"``: the fastest installed engine for the event loop the client runs on.
 
 The choice waits for the first request, because a client is often built before any event
-loop runs. Preference order, by measured CPU per request (``benchmarks/``): on asyncio
-aiohttp, then httpx; on trio httpx.
+loop runs. Preference order, by requests per second measured at concurrency 64
+(``benchmarks/``, section 1): on asyncio aiohttp, then pyqwest, then httpx; on trio pyqwest,
+then httpx.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ._base import Engine, Response, SendFailure, Timeouts
 __all__ = ["AutoEngine", "preferred_engine"]
 
 #: Engines by measured speed, fastest first (benchmarks/RESULTS.md).
-FASTEST_FIRST = ("aiohttp", "httpx")
+FASTEST_FIRST = ("aiohttp", "pyqwest", "httpx")
 
 
 def preferred_engine(library: str) -> str:

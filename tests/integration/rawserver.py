@@ -35,6 +35,7 @@ __all__ = [
     "rst_after_reading",
     "serve",
     "trickle",
+    "unanswered_connects",
 ]
 
 NO_WAIT = RetryPolicy(max_retries=2, initial_delay=0, max_delay=0, max_retry_after=0)
@@ -239,6 +240,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def unanswered_connects() -> Iterator[int]:
+    """A loopback port where connecting hangs: its listener never accepts and its queue is
+    full, so Linux drops the SYNs (a connect timeout over loopback). Blocks up to 0.2 s: use it
+    from synchronous code (a fixture)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = int(listener.getsockname()[1])
+        queued: list[socket.socket] = []
+        try:
+            for _ in range(16):  # the queue holds one or two; the first connect that hangs
+                sock = socket.socket()  # proves it full
+                sock.settimeout(0.2)
+                try:
+                    sock.connect(("127.0.0.1", port))
+                except TimeoutError:
+                    sock.close()
+                    break
+                queued.append(sock)
+            else:
+                raise AssertionError("the listen queue never filled up")
+            yield port
+        finally:
+            for sock in queued:
+                sock.close()
 
 
 def make_client(engine: str, port: int, **options: Any) -> ShopSociallyClient:

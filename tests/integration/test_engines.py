@@ -8,30 +8,39 @@ retried and says ``outcome_unknown=True``; one that certainly was not sent is re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import anyio
+import attrs
 import pytest
 
 from shopsocially_async import (
     APIConnectionError,
     APITimeoutError,
+    RetryEvent,
     ShopSociallyClient,
     ShopSociallyError,
+    Timeout,
 )
+from shopsocially_async.engines import installed_engines
+from shopsocially_async.engines._auto import preferred_engine
 
 from .rawserver import (
+    NO_WAIT,
+    OK_BODY,
     RawServer,
     close_at_once,
     fin_after_reading,
     free_port,
     hold,
     make_client,
+    raw,
     respond,
     respond_then_close,
     rst_after_reading,
     serve,
+    unanswered_connects,
 )
 
 pytestmark = pytest.mark.anyio
@@ -80,6 +89,29 @@ async def test_a_refused_connection_was_never_sent_and_is_retried(engine: str) -
     assert caught.value.outcome_unknown is False
 
 
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A loopback port where every connect hangs until the client's connect timeout."""
+    with unanswered_connects() as port:
+        yield port
+
+
+async def test_a_connect_timeout_was_never_sent_and_is_retried(
+    engine: str, unanswered_port: int
+) -> None:
+    """No connection within the connect timeout: APITimeoutError with request_sent=False, so
+    even a write is retried (twice here, the limit) and its outcome is known: nothing applied."""
+    retries: list[RetryEvent] = []
+    policy = attrs.evolve(NO_WAIT, on_retry=retries.append)
+    timeout = Timeout(attempt=5.0, connect=0.2)
+    async with make_client(engine, unanswered_port, timeout=timeout, retry_policy=policy) as client:
+        with anyio.fail_after(4), pytest.raises(APITimeoutError) as caught:
+            await deduct(client)
+    assert caught.value.request_sent is False
+    assert caught.value.outcome_unknown is False
+    assert len(retries) == 2
+
+
 async def test_a_keepalive_connection_the_server_closed_is_not_reused(engine: str) -> None:
     """The server closes an idle kept-alive connection; the next write goes out on a fresh
     connection and succeeds, sent exactly once."""
@@ -96,6 +128,25 @@ async def test_success_reuses_one_connection(engine: str) -> None:
     with serve(RawServer(respond())) as server:
         async with make_client(engine, server.port) as client:
             first = await deduct(client)
+            second = await client.transactions.get("t-1")
+    assert (first.id, second.points) == ("t-1", 1)
+    assert (server.connections, server.requests) == (1, 2)
+
+
+def chunked(body: bytes, size: int) -> bytes:
+    """A whole HTTP/1.1 response whose body is sent chunked, ``size`` bytes a chunk."""
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    framed = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks)
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n"
+    return head + b"\r\n" + framed + b"0\r\n\r\n"
+
+
+async def test_a_chunked_answer_is_read_to_its_end(engine: str) -> None:
+    """No Content-Length, the body in 7-byte chunks: decoded whole, and the connection is
+    kept for the next call."""
+    with serve(RawServer(raw(chunked(OK_BODY, 7), keep=True))) as server:
+        async with make_client(engine, server.port) as client:
+            first = await client.transactions.get("t-1")
             second = await client.transactions.get("t-1")
     assert (first.id, second.points) == ("t-1", 1)
     assert (server.connections, server.requests) == (1, 2)
@@ -176,3 +227,17 @@ async def test_a_storm_of_cancelled_calls_leaves_the_pool_healthy(engine: str) -
             with anyio.fail_after(5):
                 results = [await client.transactions.get("t-1") for _ in range(8)]
     assert {tx.id for tx in results} == {"t-1"}
+
+
+async def test_auto_sends_through_the_fastest_engine_of_the_loop(anyio_backend: str) -> None:
+    """transport="auto" chooses at the first request the engine preferred for the running loop
+    among those installed (the order is pinned in tests/unit/test_engine_choice.py), and the
+    call goes through it."""
+    with serve(RawServer(respond())) as server:
+        async with make_client("auto", server.port) as client:
+            tx = await client.transactions.get("t-1")
+            chosen = client._engine.chosen  # type: ignore[attr-defined]
+    assert tx.id == "t-1"
+    assert chosen.name == preferred_engine(anyio_backend)
+    assert chosen.name in installed_engines()
+    assert server.requests == 1

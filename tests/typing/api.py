@@ -116,6 +116,7 @@ def engines_and_auth() -> list[ShopSociallyClient]:
     return [
         ShopSociallyClient("p", "k", transport="httpx"),
         ShopSociallyClient("p", "k", transport="aiohttp"),
+        ShopSociallyClient("p", "k", transport="pyqwest"),
         ShopSociallyClient("p", "k", transport="auto", deadline=30, max_response_bytes=2**20),
         ShopSociallyClient(auth=lambda request: {"Authorization": "Bearer t"}),
         ShopSociallyClient(auth=token_headers, log_paths=True),

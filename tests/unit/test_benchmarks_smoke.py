@@ -56,3 +56,22 @@ def test_ratelimit_cooldown_analysis_reads_the_logs() -> None:
     assert round(cooldown.resumed_after, 3) == 2.01
     assert cooldown.busiest_after == 3  # 102.01, 102.05, 102.5
     assert round(cooldown.recorded_after, 3) == 0.004
+
+
+def test_engine_benchmark_quick_run_has_every_row_and_target() -> None:
+    """overhead.run(quick=True) runs the floor, the raw libraries and our client on every
+    installed engine and loop against the server process, and renders every target."""
+    from benchmarks import overhead
+
+    section = overhead.run(quick=True)
+    report = "\n".join(section.lines)
+    for contender in overhead.contenders():
+        assert f"| GET | {contender.name} | {contender.loop} |" in report
+    assert "| ours on pyqwest | trio |" in report
+    assert [name.split(":")[0] for name, _, _ in section.targets] == [
+        "Default engine (httpx)",
+        "Fast engine under asyncio (auto's choice, aiohttp)",
+        "Best trio engine (pyqwest)",
+        "Fast engine under asyncio (aiohttp)",
+    ]
+    assert all(isinstance(met, bool) for _, met, _ in section.targets)

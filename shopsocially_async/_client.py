@@ -25,7 +25,9 @@ from ._config import (
     RetryPolicy,
     Timeout,
     check_deadline,
+    check_pool_size,
     resolve_config,
+    retry_policy_with,
     to_timeout,
 )
 from ._envelope import decode_envelope
@@ -33,17 +35,14 @@ from ._extras import header_pairs
 from ._hooks import Hooks, HookSet
 from ._http import Request, RequestInfo
 from ._observed import CallRecord, Server
+from ._outcomes import body_error, decoded, send_error
 from ._protocol import Call, build_request
 from ._raw import RawResponse
-from ._redact import redact_document, redact_text, secrets_of
 from ._retry import call_with_retries
 from .engines import Engine, EngineName, SendFailure, Timeouts, create_engine
 from .errors import (
-    APIConnectionError,
-    APITimeoutError,
     ClientClosedError,
     ConfigurationError,
-    ResponseValidationError,
 )
 from .ratelimit import RateLimiter, check_rate_limiter, paced
 from .resources import Activities, Points, RawResources, Redemptions, Returns, Transactions, Users
@@ -132,7 +131,7 @@ class ShopSociallyClient:
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
-            retry=_retry_policy(retry_policy, max_retries),
+            retry=retry_policy_with(retry_policy, max_retries),
             has_auth_hook=auth is not None,
             body_encoding=body_encoding,
             deadline=deadline,
@@ -142,7 +141,7 @@ class ShopSociallyClient:
         engine = create_engine(
             transport,
             http_client=http_client,
-            max_connections=_check_pool_size(max_connections),
+            max_connections=check_pool_size(max_connections),
             keepalive_expiry=DEFAULT_KEEPALIVE_EXPIRY,
             httpx_auth=auth if isinstance(auth, httpx.Auth) else None,
             connect_timeout=config.timeout.connect,
@@ -240,7 +239,7 @@ class ShopSociallyClient:
         """
         config = attrs.evolve(
             self._config,
-            retry=_retry_policy(retry_policy or self._config.retry, max_retries),
+            retry=retry_policy_with(retry_policy or self._config.retry, max_retries),
             timeout=self._config.timeout if timeout is None else to_timeout(timeout),
             deadline=self._config.deadline if deadline is _UNSET else check_deadline(deadline),
         )
@@ -319,7 +318,7 @@ class ShopSociallyClient:
         data = await self._request(call, _as_is, record)
         assert record.request is not None
         request = record.request
-        return record.raw_response(data, lambda raw: _decoded(raw, decode, request))
+        return record.raw_response(data, lambda raw: decoded(raw, decode, request))
 
     async def _attempt(
         self,
@@ -340,17 +339,17 @@ class ShopSociallyClient:
                 max_body_bytes=self._config.max_response_bytes,
             )
         except SendFailure as failure:
-            error = _send_error(failure, request)
+            error = send_error(failure, request)
             self._log(request, type(error).__name__, started, number)
             raise error from None
         except BodyError as exc:
             self._log(request, "unreadable body", started, number)
-            raise _body_error(exc, request) from None
+            raise body_error(exc, request) from None
         self._log(request, response.status, started, number)
         if record is not None:
             record.received(request, response, number)
         data = decode_envelope(response.status, response.headers, response.body, request)
-        return _decoded(data, decode, request)
+        return decoded(data, decode, request)
 
     def _timeouts(self, ends_at: float | None) -> Timeouts:
         """This attempt's limits: the configured ones, cut to what the deadline leaves."""
@@ -391,47 +390,3 @@ def _as_is(data: Any) -> Any:
 def _path_of(request: Request) -> str:
     """``METHOD /path``, without the query (it may hold emails too)."""
     return f"{request.method} {urlsplit(request.url).path}"
-
-
-def _send_error(failure: SendFailure, request: Request) -> Exception:
-    """The public error for an exchange that failed, its text scrubbed of secrets."""
-    detail = redact_text(failure.detail, secrets_of(request))
-    where = request.route
-    if failure.closed:
-        return ClientClosedError(
-            f"{where}: the client was closed ({detail})", request_sent=failure.sent
-        )
-    kind = APITimeoutError if failure.timed_out else APIConnectionError
-    return kind(f"{where} failed: {detail}", request=request.info(), request_sent=failure.sent)
-
-
-def _decoded(data: Any, decode: Callable[[Any], T], request: Request) -> T:
-    """``decode(data)``; if the data does not fit, decode it again with every secret the server
-    echoed redacted first. The error quotes the misfit value shortened, so redacting the
-    error's text afterwards could leave part of a key in it."""
-    try:
-        return decode(data)
-    except ResponseValidationError:
-        secrets = secrets_of(request)
-        if not secrets:
-            raise
-    return decode(redact_document(data, secrets))
-
-
-def _body_error(exc: BodyError, request: Request) -> ResponseValidationError:
-    return ResponseValidationError(
-        f"{request.route}: the response body cannot be read: {exc}", path="$"
-    )
-
-
-def _retry_policy(policy: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
-    policy = policy or RetryPolicy()
-    return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
-
-
-def _check_pool_size(max_connections: object) -> int:
-    if isinstance(max_connections, bool) or not isinstance(max_connections, int):
-        raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
-    if max_connections < 1:
-        raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
-    return max_connections

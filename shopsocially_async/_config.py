@@ -295,3 +295,18 @@ def check_max_response_bytes(limit: object) -> int:
             f"max_response_bytes must be a whole number of bytes >= 1024, got {limit!r}"
         )
     return limit
+
+
+def retry_policy_with(policy: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
+    """``policy`` (or the default one) with ``max_retries`` if given."""
+    policy = policy or RetryPolicy()
+    return policy if max_retries is None else attrs.evolve(policy, max_retries=max_retries)
+
+
+def check_pool_size(max_connections: object) -> int:
+    """A whole number of connections, at least 1."""
+    if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+        raise ConfigurationError(f"max_connections must be a whole number, got {max_connections!r}")
+    if max_connections < 1:
+        raise ConfigurationError(f"max_connections must be at least 1, got {max_connections}")
+    return max_connections

@@ -34,7 +34,7 @@ import yarl
 from .._body import read_body
 from .._http import Headers, Request
 from ..errors import ConfigurationError
-from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts
+from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts
 
 __all__ = ["AiohttpEngine", "check_asyncio"]
 
@@ -103,7 +103,12 @@ class AiohttpEngine(BaseEngine):
         return timeout
 
     async def _exchange(
-        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+        self,
+        request: Request,
+        timeouts: Timeouts,
+        max_body_bytes: int,
+        progress: Progress,
+        slot: Slot,
     ) -> Response:
         session = self._session or self._open_session()
         # A slot is ours, so aiohttp's pool has a connection for us: from here on the request

@@ -22,6 +22,7 @@ hold on every engine live here, once:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 import anyio
@@ -35,6 +36,7 @@ __all__ = [
     "Progress",
     "Response",
     "SendFailure",
+    "Slot",
     "Timeouts",
     "check_header_fields",
 ]
@@ -71,6 +73,31 @@ class SendFailure(Exception):
         self.sent = sent
         self.timed_out = timed_out
         self.closed = closed
+
+
+class Slot:
+    r"""The pool slot an exchange holds (or none). Released once, by the send when the
+    exchange returns, unless the exchange :meth:`keep`\ s it because it goes on in the
+    background (the httpx engine's)."""
+
+    __slots__ = ("_release",)
+
+    def __init__(self, release: Callable[[], None] | None) -> None:
+        self._release = release
+
+    def keep(self) -> Callable[[], None]:
+        """Take over releasing the slot; returns the function that does it (once)."""
+        release, self._release = self._release, None
+        return release or _nothing
+
+    def release(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+
+def _nothing() -> None:
+    return None
 
 
 class Progress:
@@ -150,20 +177,13 @@ class BaseEngine:
         self._in_flight.add(scope)
         try:
             with scope:
-                if self.max_connections is None:
-                    return _final(await self._exchange(request, timeouts, max_body_bytes, progress))
-                slots = self._pool_slots()
+                slot = Slot(None if self.max_connections is None else await self._take_slot())
                 try:
-                    # A free slot is taken without a checkpoint (anyio's acquire() always
-                    # yields to the loop once, a tenth of a fast engine's cost per request);
-                    # the exchange itself awaits soon enough. Only waiting for one yields.
-                    slots.acquire_nowait()
-                except anyio.WouldBlock:
-                    await slots.acquire()
-                try:
-                    return _final(await self._exchange(request, timeouts, max_body_bytes, progress))
+                    return _final(
+                        await self._exchange(request, timeouts, max_body_bytes, progress, slot)
+                    )
                 finally:
-                    slots.release()
+                    slot.release()
         finally:
             self._finished(scope)
         # Only our own scope's cancellation lands here: the deadline, or aclose().
@@ -175,11 +195,19 @@ class BaseEngine:
             f"no complete response within {timeouts.total:g} s", sent=progress.sent, timed_out=True
         )
 
-    def _pool_slots(self) -> anyio.Semaphore:
+    async def _take_slot(self) -> Callable[[], None]:
+        """Take one of the pool's slots; returns its release function."""
         if self._slots is None:
             assert self.max_connections is not None
             self._slots = anyio.Semaphore(self.max_connections)
-        return self._slots
+        try:
+            # A free slot is taken without a checkpoint (anyio's acquire() always yields to
+            # the loop once, a tenth of a fast engine's cost per request); the exchange itself
+            # awaits soon enough. Only waiting for one yields.
+            self._slots.acquire_nowait()
+        except anyio.WouldBlock:
+            await self._slots.acquire()
+        return self._slots.release
 
     def _finished(self, scope: anyio.CancelScope) -> None:
         self._in_flight.discard(scope)
@@ -187,7 +215,12 @@ class BaseEngine:
             self._all_done.set()
 
     async def _exchange(
-        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+        self,
+        request: Request,
+        timeouts: Timeouts,
+        max_body_bytes: int,
+        progress: Progress,
+        slot: Slot,
     ) -> Response:
         raise NotImplementedError
 

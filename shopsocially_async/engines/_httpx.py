@@ -5,24 +5,28 @@ proxies and ``httpx.Auth`` flows working. Redirects are never followed, even on 
 client built with ``follow_redirects=True``: a redirect would carry the API key to another
 host.
 
-**Cancellation.** httpcore's pool (1.0.9, encode/httpcore#1093) leaks a connection slot for
-good when a request is cancelled after the pool assigned it a new connection but before that
-connection started connecting; enough of them and every request fails with ``PoolTimeout``.
-So a caller's cancellation (or our deadline) never interrupts httpx directly: each exchange
-runs in a background task of its own, and the caller only waits for it. When the caller stops
-waiting, the exchange is stopped at a point where httpcore cleans up after itself: at once if
-it has already reached a connection (a ``trace`` event, httpcore's documented extension, was
-seen), otherwise at its first trace event, from inside the trace callback, before any byte of
-the request is written. This applies where httpcore's pool may be underneath: the default
-transport, an ``httpx.AsyncHTTPTransport`` of the caller's, and a borrowed ``http_client``
-(whose transport we cannot see; if it emits no trace events, an abandoned exchange finishes
-in the background). Any other transport object (a mock, an ASGI app) is awaited directly. On
-a pool we own, :meth:`HttpxEngine.aclose` stops everything at once: the pool is being closed
-anyway.
+**Cancellation.** httpcore's pool (1.0.9) is damaged by a cancellation at the wrong
+moment: after the pool assigned a request a new connection but before it started connecting
+(encode/httpcore#1093: the slot leaks for good), between a connection opening and its state
+lock, or (on asyncio, where a task's native cancellation ignores httpcore's anyio shields)
+during its own clean-up. Enough of them and every request fails with ``PoolTimeout``. So a
+caller's cancellation (or our deadline) never interrupts httpx directly: each exchange runs in
+a background task of its own, and the caller only waits for it. When the caller stops
+waiting, the exchange is stopped only where httpcore cleans up after itself: once it is
+writing the request (or later), by cancelling its anyio cancel scope (which respects
+httpcore's shields); before that, at its next stop point, by raising from httpx's ``trace``
+callback (a documented extension) as a connection starts to open or the request headers are
+about to be written. The exchange keeps its pool slot until it is over, so no other request
+ever queues inside httpcore. This applies where httpcore's pool may be underneath: the
+default transport, an ``httpx.AsyncHTTPTransport`` of the caller's, and a borrowed
+``http_client`` (whose transport we cannot see; if it emits no trace events, an abandoned
+exchange finishes in the background). Any other transport object (a mock, an ASGI app) is
+awaited directly. On a pool we own, :meth:`HttpxEngine.aclose` stops everything at once: the
+pool is being closed anyway.
 
 The engine's slots (see :mod:`._base`) keep requests on a pool we own from ever queueing
-inside httpcore, so an exchange reaches its connection, and its first trace event, at once;
-waiting for a slot happens in the caller's task, where cancelling is always safe.
+inside httpcore, and no pool timeout is set (a ``PoolTimeout`` raised after the pool
+assigned a new connection is the same leak).
 
 **What "sent" means here.** An exchange counts as possibly sent from the moment it starts;
 trace events refine that: while a new connection is being opened nothing has been written
@@ -41,7 +45,15 @@ import httpx
 from .._body import BodyTooLarge, read_body
 from .._http import Headers, Request
 from .._tasks import spawn
-from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts, check_header_fields
+from ._base import (
+    BaseEngine,
+    Progress,
+    Response,
+    SendFailure,
+    Slot,
+    Timeouts,
+    check_header_fields,
+)
 
 __all__ = ["HttpxEngine"]
 
@@ -71,47 +83,70 @@ class _Aborted(Exception):
     """Raised from the trace callback to stop an abandoned exchange before it writes."""
 
 
+#: The trace events an abandoned exchange may be stopped at by raising from the callback:
+#: nothing is connected or written yet, and httpcore cleans up after the exception (the
+#: connection is marked failed, or closed under its own lock).
+_STOP_POINTS = frozenset(
+    {
+        "connection.connect_tcp.started",
+        "connection.connect_unix_socket.started",
+        "http11.send_request_headers.started",
+        "http2.send_request_headers.started",
+    }
+)
+
+
 class _Exchange:
-    """One request/response run in the background; the caller awaits :meth:`result`."""
+    """One request/response run in the background; the caller awaits :meth:`result`.
+
+    It holds the pool slot until it is over, whether its caller still waits or not, so that
+    an abandoned exchange never lets another request queue inside httpcore.
+    """
 
     def __init__(
-        self, engine: HttpxEngine, request: httpx.Request, limit: int, progress: Progress
+        self,
+        engine: HttpxEngine,
+        request: httpx.Request,
+        limit: int,
+        progress: Progress,
+        slot: Slot,
     ) -> None:
         self._engine = engine
         self._request = request
         self._limit = limit
         self.progress = progress
+        self._release = slot.keep()
         self._done = anyio.Event()
         self._response: Response | None = None
         self._error: Exception | None = None
-        #: A trace event was seen: httpcore is past the pool's bookkeeping, safe to cancel.
-        self._reached_connection = False
+        #: Headers are being written (or later): httpcore is inside its own clean-up's reach,
+        #: so cancelling (an anyio cancel scope, which respects its shields) is safe.
+        self._writing = False
         self._abandoned = False
         request.extensions["trace"] = self._trace
         self._cancel = spawn(self._run)
 
     async def _run(self) -> None:
-        self.progress.sent = True  # until a trace event says otherwise
         try:
+            if self._abandoned:
+                return  # the caller gave up before it began: nothing sent
+            self.progress.sent = True  # until a trace event says otherwise
             self._response = await self._engine._round_trip(
                 self._request, self._limit, self.progress
             )
         except Exception as exc:  # handed to the caller, if it still waits
             self._error = exc
         finally:
+            self._release()
             self._done.set()
 
     async def _trace(self, event: str, info: dict[str, Any]) -> None:
-        first, self._reached_connection = not self._reached_connection, True
-        if first and self._abandoned:
-            # Abandoned while still in the pool's hands; this first event opens a connection
-            # or starts writing, so nothing is sent yet. Only here: raising from any later
-            # event (a ".failed" or "response_closed") would break httpcore's own clean-up.
-            raise _Aborted("the caller stopped waiting")
+        if self._abandoned and event in _STOP_POINTS:
+            raise _Aborted("the caller stopped waiting")  # nothing connected or written yet
         if event.startswith("connection."):
             self.progress.sent = False  # opening a new connection: nothing written yet
         elif event.endswith("send_request_headers.started"):
-            self.progress.sent = True
+            self.progress.sent = self._writing = True
 
     async def result(self) -> Response:
         await self._done.wait()
@@ -121,10 +156,10 @@ class _Exchange:
         return self._response
 
     def abandon(self, *, at_once: bool) -> None:
-        """The caller stopped waiting: stop now if that is safe (or forced), else at the next
-        trace event."""
+        """The caller stopped waiting: stop now if that is safe (or forced: the pool is being
+        closed), else at the next stop point, before anything is connected or written."""
         self._abandoned = True
-        if at_once or self._reached_connection:
+        if at_once or self._writing:
             self._cancel()
 
 
@@ -153,12 +188,17 @@ class HttpxEngine(BaseEngine):
         self._pooled = pooled
 
     async def _exchange(
-        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+        self,
+        request: Request,
+        timeouts: Timeouts,
+        max_body_bytes: int,
+        progress: Progress,
+        slot: Slot,
     ) -> Response:
         if not self._pooled:
             progress.sent = True  # no trace events to say otherwise
             return await self._round_trip(_to_httpx(request, timeouts), max_body_bytes, progress)
-        exchange = _Exchange(self, _to_httpx(request, timeouts), max_body_bytes, progress)
+        exchange = _Exchange(self, _to_httpx(request, timeouts), max_body_bytes, progress, slot)
         try:
             return await exchange.result()
         except BaseException:  # our deadline, aclose(), or the caller's own cancellation
@@ -249,7 +289,9 @@ def _to_httpx(request: Request, timeouts: Timeouts) -> httpx.Request:
         url,
         headers=headers,
         stream=_Body(request.body or b""),
+        # No pool timeout: a PoolTimeout raised after httpcore assigned a new connection is
+        # encode/httpcore#1093 again. Our own slots keep a pool we own from queueing.
         extensions={
-            "timeout": {"connect": timeouts.connect, "read": total, "write": total, "pool": total}
+            "timeout": {"connect": timeouts.connect, "read": total, "write": total, "pool": None}
         },
     )

@@ -72,7 +72,7 @@ import pyqwest
 from .._body import read_body
 from .._http import Headers, Request
 from ..errors import ConfigurationError
-from ._base import BaseEngine, Progress, Response, SendFailure, Timeouts, check_header_fields
+from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts, check_header_fields
 
 __all__ = ["PyqwestEngine"]
 
@@ -128,7 +128,12 @@ class PyqwestEngine(BaseEngine):
         )
 
     async def _exchange(
-        self, request: Request, timeouts: Timeouts, max_body_bytes: int, progress: Progress
+        self,
+        request: Request,
+        timeouts: Timeouts,
+        max_body_bytes: int,
+        progress: Progress,
+        slot: Slot,
     ) -> Response:
         _check_not_forked()
         if not _runtime_pid:

@@ -8,6 +8,7 @@ retried and says ``outcome_unknown=True``; one that certainly was not sent is re
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -241,3 +242,17 @@ async def test_auto_sends_through_the_fastest_engine_of_the_loop(anyio_backend: 
     assert chosen.name == preferred_engine(anyio_backend)
     assert chosen.name in installed_engines()
     assert server.requests == 1
+
+
+async def test_timeouts_at_every_stage_leave_a_pool_of_one_healthy(engine: str) -> None:
+    """300 sequential writes, each timing out 0.5-6 ms in (while connecting, writing,
+    reading, or closing), on a pool of one connection: the pool never wedges (on asyncio,
+    cancelling httpcore outside its shields used to leave its only connection stuck)."""
+    with serve(RawServer(respond())) as server:
+        async with make_client(engine, server.port, max_connections=1, max_retries=0) as client:
+            for n in range(300):
+                fast = client.with_options(timeout=0.0005 + (n % 12) * 0.0005)
+                with contextlib.suppress(ShopSociallyError):
+                    await deduct(fast)
+            with anyio.fail_after(5):
+                assert (await client.transactions.get("t-1")).id == "t-1"

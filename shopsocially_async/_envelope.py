@@ -123,8 +123,12 @@ def _says_false(success: object) -> bool:
 
 
 def _code(envelope: Mapping[str, Any]) -> str | None:
+    """The error code, if it is text or a whole number (anything else is no code: a hostile
+    body may put a list nested a thousand deep there)."""
     code = envelope.get("error_code", envelope.get("code"))
-    return str(code)[:100] if code not in (None, "") else None
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code) if abs(code) < 10**18 else None
+    return code[:100] if isinstance(code, str) and code else None
 
 
 def _message(envelope: Mapping[str, Any]) -> str:
@@ -265,7 +269,7 @@ def _non_negative_float(text: str) -> float | None:
 def _seconds_until_http_date(text: str, now: float) -> float | None:
     try:
         parsed = email.utils.parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if parsed is None or parsed.tzinfo is None:
         return None

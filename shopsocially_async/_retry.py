@@ -199,6 +199,17 @@ async def _retry(
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
+def _reason(exc: BaseException | None) -> str:
+    """Why an attempt failed, for the log: its class, status and error code, never its
+    message (a server may echo a member's email there)."""
+    if isinstance(exc, APIError):
+        code = f" {exc.error_code}" if exc.error_code else ""
+        return f"{type(exc).__name__} (HTTP {exc.status_code}{code})"
+    if isinstance(exc, APIConnectionError):
+        return f"{type(exc).__name__} (request_sent={exc.request_sent})"
+    return type(exc).__name__
+
+
 def _before_retry(
     route: str, policy: RetryPolicy, on_retry: Callable[[RetryEvent], None] | None
 ) -> Callable[[RetryCallState], None]:
@@ -220,7 +231,7 @@ def _before_retry(
             delay,
             state.attempt_number + 1,
             max_attempts,
-            exc,
+            _reason(exc),
         )
 
     return log

@@ -45,7 +45,7 @@ It is False for every read and for writes that certainly did not apply.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._http import Headers, RequestInfo, ResponseInfo
@@ -85,6 +85,21 @@ class ShopSociallyError(Exception):
 
     #: True when a write may have been applied although the call failed (see module docs).
     outcome_unknown: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as cls(*args), which our keyword-only fields do not survive:
+        # rebuild from the message and every attribute instead (for process pools, task
+        # queues), outcome_unknown included.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    cls: type[ShopSociallyError], args: tuple[Any, ...], state: dict[str, Any]
+) -> ShopSociallyError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidArgumentError(ShopSociallyError, ValueError):

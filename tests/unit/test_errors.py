@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -219,3 +220,24 @@ def test_error_tree(cls: type[Exception], builtin: type[Exception]) -> None:
     """The hierarchy promised by the errors module docstring."""
     assert issubclass(cls, builtin)
     assert issubclass(cls, errors.ShopSociallyError)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("make", SECRET_PROBES.values(), ids=SECRET_PROBES.keys())
+async def test_errors_survive_pickling_with_every_field(make: Callable[[], Step]) -> None:
+    """An error sent through a process pool or task queue keeps its class, message,
+    status, code, outcome_unknown and views; the key is not in the pickle."""
+    async with scripted_client(Script(make()), max_retries=0) as client:
+        with pytest.raises(errors.ShopSociallyError) as caught:
+            await client.points.award(user_email="a@example.com", activity_id="purchase")
+    original = caught.value
+    data = pickle.dumps(original)
+    copy = pickle.loads(data)
+    assert API_KEY.encode() not in data
+    assert type(copy) is type(original)
+    assert (str(copy), copy.outcome_unknown) == (str(original), original.outcome_unknown)
+    for name in ("status_code", "error_code", "message", "request_sent", "path"):
+        assert getattr(copy, name, None) == getattr(original, name, None)
+    shown = getattr(original, "response", None) or getattr(original, "request", None)
+    if shown is not None:
+        assert repr(getattr(copy, "response", None) or copy.request) == repr(shown)

@@ -116,7 +116,21 @@ async def test_retry_after_transport_failure_is_logged(
     info = lines(logs, logging.INFO)
     assert len(info) == 1
     assert "GET /transactions/{transaction_id}" in info[0]
-    assert "ReadTimeout" in info[0]
+    assert "APITimeoutError (request_sent=True)" in info[0]
+
+
+@pytest.mark.anyio
+async def test_a_retry_line_never_quotes_the_servers_message(
+    logs: pytest.LogCaptureFixture,
+) -> None:
+    """The INFO line names the error's class, status and code, never its message: a server
+    echoing the member's email there must not put it in the log."""
+    script = Script(failure(503, "SERVICE_UNAVAILABLE", f"cannot load member {EMAIL}"), ok())
+    async with scripted_client(script) as client:
+        await client.users.get(EMAIL)
+    (line,) = lines(logs, logging.INFO)
+    assert "ServerError (HTTP 503 SERVICE_UNAVAILABLE)" in line
+    assert EMAIL not in logs.text
 
 
 @pytest.mark.anyio

@@ -187,3 +187,40 @@ def test_rate_limit_error_carries_retry_after() -> None:
     with pytest.raises(errors.RateLimitError) as caught:
         decode(429, body, headers={"retry-after": "4"})
     assert caught.value.retry_after == 4.0
+
+
+DEEP_LIST = "[" * 1000 + "]" * 1000
+
+
+@pytest.mark.parametrize("status", [200, 429, 500])
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'{{"success": false, "error_code": {DEEP_LIST}, "reason": "x"}}',
+        f'{{"error": {{"success": false, "code": {DEEP_LIST}, "reason": "x"}}}}',
+        '{"success": false, "error_code": 1e999, "reason": "x"}',
+        '{"success": false, "error_code": true, "reason": "x"}',
+        '{"success": false, "error_code": ' + "9" * 4000 + ', "reason": "x"}',
+    ],
+    ids=["deep-list", "nested-deep-list", "huge-float", "bool", "4000-digit-int"],
+)
+def test_an_error_code_that_is_no_code_is_ignored(status: int, body: str) -> None:
+    """A code that is not text or a sensible number (a list nested 1,000 deep, a bool, a huge
+    number) is no code: the status picks the class, nothing raw escapes."""
+    with pytest.raises(errors.APIError) as caught:
+        decode(status, body)
+    assert caught.value.error_code is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Mon, 99999999999999999999 Jan 2024 00:00:00 GMT",
+        "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",
+        "Mon, 01 Jan 2024 99999999999999999999:00:00 GMT",
+        "Mon, 01 Jan 2024 00:00:00 +99999999999999999999",
+    ],
+)
+def test_an_overflowing_retry_after_date_is_ignored(value: str) -> None:
+    """An HTTP date whose fields overflow is unparsable (None), not a raw OverflowError."""
+    assert parse_retry_after(Headers([("retry-after", value)]), now=NOW) is None

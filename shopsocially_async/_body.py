@@ -18,6 +18,7 @@ __all__ = [
     "BodyDecoder",
     "BodyError",
     "BodyTooLarge",
+    "decode_body",
     "read_body",
 ]
 
@@ -122,6 +123,15 @@ class BodyDecoder:
             self._keep(self._decode(stage.flush(), self._stages[index + 1 :]))
         chunks, self._chunks = self._chunks, []
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def decode_body(raw: bytes, content_encoding: str | None, limit: int) -> bytes:
+    """Decode a body read whole (its raw size already known to be within ``limit``)."""
+    if not content_encoding:
+        return raw
+    decoder = BodyDecoder(content_encoding, limit)
+    decoder.feed(raw)
+    return decoder.finish()
 
 
 async def read_body(

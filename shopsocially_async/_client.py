@@ -35,7 +35,7 @@ from ._extras import header_pairs
 from ._hooks import Hooks, HookSet
 from ._http import Request, RequestInfo
 from ._observed import CallRecord, Server
-from ._outcomes import body_error, decoded, send_error
+from ._outcomes import body_error, decoded, in_time, send_error
 from ._protocol import Call, build_request
 from ._raw import RawResponse
 from ._retry import call_with_retries
@@ -301,7 +301,10 @@ class ShopSociallyClient:
 
         calling = call_with_retries(
             paced(
-                self._limiter, call.route, attempt if record is None else record.observed(attempt)
+                self._limiter,
+                call.route,
+                attempt if record is None else record.observed(attempt),
+                within=functools.partial(in_time, ends_at, request, "for the rate limiter"),
             ),
             policy=self._config.retry,
             safety=call.safety,
@@ -309,6 +312,7 @@ class ShopSociallyClient:
             route=call.route,
             deadline=ends_at,
             on_retry=None if record is None else record.retrying,
+            sleep=self._backoff,
         )
         return await (calling if record is None else record.watch(calling))
 
@@ -328,10 +332,17 @@ class ShopSociallyClient:
         decode: Callable[[Any], T],
         record: CallRecord | None,
     ) -> T:
-        """One attempt: authorize, send within the time left, decode the envelope and data."""
+        """One attempt: authorize, send within the time left, decode the envelope and data.
+
+        Errors are raised outside the ``except`` blocks that caught their cause, so that no
+        engine or library exception (which may hold the request's headers) stays in their
+        ``__context__``.
+        """
         if self._auth is not None:
-            request = await self._authorized(request)
+            with in_time(ends_at, request, "for the auth hook"):
+                request = await self._authorized(request)
         started = time.perf_counter()
+        error: Exception | None = None
         try:
             response = await self._engine.send(
                 request,
@@ -340,16 +351,23 @@ class ShopSociallyClient:
             )
         except SendFailure as failure:
             error = send_error(failure, request)
-            self._log(request, type(error).__name__, started, number)
-            raise error from None
         except BodyError as exc:
-            self._log(request, "unreadable body", started, number)
-            raise body_error(exc, request) from None
+            error = body_error(exc, request)
+        if error is not None:
+            self._log(request, type(error).__name__, started, number)
+            raise error
         self._log(request, response.status, started, number)
         if record is not None:
             record.received(request, response, number)
         data = decode_envelope(response.status, response.headers, response.body, request)
         return decoded(data, decode, request)
+
+    async def _backoff(self, seconds: float) -> None:
+        """Wait before a retry; ``aclose()`` ends the wait, and the call, at once."""
+        with self._engine.interruptible():
+            await anyio.sleep(seconds)
+        if self.is_closed:
+            raise ClientClosedError("the client was closed while the call waited to retry")
 
     def _timeouts(self, ends_at: float | None) -> Timeouts:
         """This attempt's limits: the configured ones, cut to what the deadline leaves."""

@@ -7,8 +7,11 @@ server echoed a secret into is quoted redacted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+import anyio
 
 from ._body import BodyError
 from ._http import Request
@@ -16,7 +19,7 @@ from ._redact import redact_document, redact_text, secrets_of
 from .engines import SendFailure
 from .errors import APIConnectionError, APITimeoutError, ClientClosedError, ResponseValidationError
 
-__all__ = ["body_error", "decoded", "send_error"]
+__all__ = ["body_error", "decoded", "in_time", "send_error"]
 
 T = TypeVar("T")
 
@@ -51,3 +54,20 @@ def body_error(exc: BodyError, request: Request) -> ResponseValidationError:
     return ResponseValidationError(
         f"{request.route}: the response body cannot be read: {exc}", path="$"
     )
+
+
+@contextlib.contextmanager
+def in_time(ends_at: float | None, request: Request, waiting: str) -> Iterator[None]:
+    """Bound a wait before sending (the rate limiter, the auth hook) by the call's deadline:
+    when it passes, :class:`APITimeoutError` with ``request_sent=False`` (nothing left)."""
+    if ends_at is None:
+        yield
+        return
+    with anyio.move_on_after(max(ends_at - anyio.current_time(), 0.0)) as scope:
+        yield
+    if scope.cancelled_caught:
+        raise APITimeoutError(
+            f"{request.route}: the call's deadline passed while waiting {waiting}",
+            request=request.info(),
+            request_sent=False,
+        )

@@ -132,10 +132,12 @@ async def call_with_retries(
     route: str,
     deadline: float | None = None,
     on_retry: Callable[[RetryEvent], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
 ) -> T:
     """Run ``attempt(1)``, then retry per the policy until ``deadline`` (an
     ``anyio.current_time()`` value, or None); errors carry ``outcome_unknown``. ``on_retry``
-    (the call's hooks) is told of each retry after ``policy.on_retry``."""
+    (the call's hooks) is told of each retry after ``policy.on_retry``; ``sleep`` waits out
+    the backoff (the client's ends early, with ClientClosedError, when it is closed)."""
     try:
         return await attempt(1)
     except ShopSociallyError as exc:
@@ -147,7 +149,7 @@ async def call_with_retries(
         first_failure = exc
     stop = _stop(policy, deadline)
     before_sleep = _before_retry(route, policy, on_retry)
-    return await _retry(attempt, first_failure, outcome, policy, safety, before_sleep, stop)
+    return await _retry(attempt, first_failure, outcome, policy, safety, before_sleep, stop, sleep)
 
 
 def _stop(policy: RetryPolicy, deadline: float | None) -> Callable[[RetryCallState], bool]:
@@ -171,12 +173,13 @@ async def _retry(
     safety: RetrySafety,
     before_sleep: Callable[[RetryCallState], None],
     stop: Callable[[RetryCallState], bool],
+    sleep: Callable[[float], Awaitable[None]],
 ) -> T:
     retrying = AsyncRetrying(
         stop=stop,
         wait=_Backoff(policy),
         retry=retry_if_exception(lambda exc: is_retryable(exc, safety)),
-        sleep=anyio.sleep,
+        sleep=sleep,
         before_sleep=before_sleep,
         reraise=True,
     )

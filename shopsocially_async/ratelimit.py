@@ -16,8 +16,10 @@ the schedule restarts empty, so the end of a cooldown is not a burst.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import Protocol, TypeVar, runtime_checkable
 
 import anyio
@@ -204,16 +206,22 @@ def _retry_after(exc: APIError) -> float | None:
 
 
 def paced(
-    limiter: RateLimiter | None, route: str, attempt: Callable[[int], Awaitable[T]]
+    limiter: RateLimiter | None,
+    route: str,
+    attempt: Callable[[int], Awaitable[T]],
+    *,
+    within: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> Callable[[int], Awaitable[T]]:
-    """``attempt`` behind ``limiter``: it acquires before sending and reports an HTTP 429
-    (the status, whatever the error code) with its ``Retry-After``. ``attempt`` itself when
-    there is no limiter, so an unlimited client pays nothing."""
+    """``attempt`` behind ``limiter``: it acquires before sending (inside ``within()``, which
+    bounds the wait by the call's deadline) and reports an HTTP 429 (the status, whatever
+    the error code) with its ``Retry-After``. ``attempt`` itself when there is no limiter, so
+    an unlimited client pays nothing."""
     if limiter is None:
         return attempt
 
     async def paced_attempt(number: int) -> T:
-        await limiter.acquire(route)
+        with within():
+            await limiter.acquire(route)
         try:
             return await attempt(number)
         except APIError as exc:

@@ -140,8 +140,10 @@ class AiohttpEngine(BaseEngine):
 
 
 def _failure(exc: BaseException) -> SendFailure:
+    # A ClientResponseError's text ends with the URL, which may hold a member's email.
+    detail = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
     return SendFailure(
-        str(exc) or type(exc).__name__,
+        detail or type(exc).__name__,
         sent=not isinstance(exc, _NOT_SENT),
         timed_out=isinstance(exc, _TIMEOUTS),
     )

@@ -8,6 +8,7 @@ then httpx.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import sniffio
@@ -59,6 +60,10 @@ class AutoEngine:
         if self._engine is None:
             self._engine = self._build(preferred_engine(sniffio.current_async_library()))
         return await self._engine.send(request, timeouts, max_body_bytes=max_body_bytes)
+
+    def interruptible(self) -> contextlib.AbstractContextManager[None]:
+        """The chosen engine's (nothing can be waiting before the first request)."""
+        return contextlib.nullcontext() if self._engine is None else self._engine.interruptible()
 
     async def aclose(self) -> None:
         self._closed = True

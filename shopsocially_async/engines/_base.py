@@ -22,7 +22,8 @@ hold on every engine live here, once:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import NamedTuple, Protocol
 
 import anyio
@@ -124,6 +125,8 @@ class Engine(Protocol):
         self, request: Request, timeouts: Timeouts, *, max_body_bytes: int
     ) -> Response: ...
 
+    def interruptible(self) -> contextlib.AbstractContextManager[None]: ...
+
     async def aclose(self) -> None: ...
 
 
@@ -208,6 +211,17 @@ class BaseEngine:
         except anyio.WouldBlock:
             await self._slots.acquire()
         return self._slots.release
+
+    @contextlib.contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """A wait (a retry's backoff) that :meth:`aclose` ends at once, like an exchange."""
+        scope = anyio.CancelScope()
+        self._in_flight.add(scope)
+        try:
+            with scope:
+                yield
+        finally:
+            self._finished(scope)
 
     def _finished(self, scope: anyio.CancelScope) -> None:
         self._in_flight.discard(scope)

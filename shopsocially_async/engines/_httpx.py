@@ -42,7 +42,7 @@ from typing import Any
 import anyio
 import httpx
 
-from .._body import BodyTooLarge, read_body
+from .._body import BodyTooLarge, decode_body, read_body
 from .._http import Headers, Request
 from .._tasks import spawn
 from ._base import (
@@ -237,14 +237,34 @@ class HttpxEngine(BaseEngine):
 
 async def _read(response: httpx.Response, limit: int) -> bytes:
     """The decoded body: read raw and decoded by ``_body`` like on every engine, unless the
-    response was built in memory (a mock's), which httpx has decoded already."""
+    response was built in memory (a mock's), which httpx has decoded already.
+
+    A declared length is checked first and a body within it read to its end before decoding:
+    stopping httpx's stream half-way leaves its chain of async generators unfinished, which
+    trio reports as a ResourceWarning for each. Only a body of undeclared length streams
+    through the decoder, which stops at the limit.
+    """
     if response.is_stream_consumed:
         body = response.content
         if len(body) > limit:
             raise BodyTooLarge(limit)
         return body
     encoding = response.headers.get("content-encoding")
-    return await read_body(response.aiter_raw(), encoding, limit)
+    length = _declared_length(response.headers)
+    if length is None:
+        return await read_body(response.aiter_raw(), encoding, limit)
+    if length > limit:
+        raise BodyTooLarge(limit)
+    raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    return decode_body(raw, encoding, limit)
+
+
+def _declared_length(headers: httpx.Headers) -> int | None:
+    """The ``Content-Length``, when it alone frames the body (h11 has checked it)."""
+    length = headers.get("content-length", "")
+    if "transfer-encoding" in headers or not (length.isascii() and length.isdigit()):
+        return None
+    return int(length)
 
 
 class _Body(httpx.AsyncByteStream):

@@ -19,13 +19,16 @@ import pytest
 from shopsocially_async import (
     APIConnectionError,
     APITimeoutError,
+    ClientClosedError,
     RetryEvent,
+    RetryPolicy,
     ShopSociallyClient,
     ShopSociallyError,
     Timeout,
 )
 from shopsocially_async.engines import installed_engines
 from shopsocially_async.engines._auto import preferred_engine
+from shopsocially_async.ratelimit import LocalRateLimiter
 
 from .rawserver import (
     NO_WAIT,
@@ -175,7 +178,6 @@ async def test_closing_the_client_ends_in_flight_and_queued_calls(engine: str) -
     """aclose() while one write is in flight and another waits for the pool's only
     connection: the first ends with ClientClosedError and outcome_unknown=True (it was sent),
     the queued one with outcome_unknown=False; the server never sees the second."""
-    from shopsocially_async import ClientClosedError
 
     with serve(RawServer(hold(5))) as server:
         client = make_client(engine, server.port, max_connections=1)
@@ -256,3 +258,56 @@ async def test_timeouts_at_every_stage_leave_a_pool_of_one_healthy(engine: str) 
                     await deduct(fast)
             with anyio.fail_after(5):
                 assert (await client.transactions.get("t-1")).id == "t-1"
+
+
+async def test_aclose_ends_a_call_waiting_to_retry(engine: str) -> None:
+    """A call sleeping out a Retry-After of 30 s ends with ClientClosedError as soon as the
+    client closes, not 30 s later; nothing more is sent."""
+    busy = respond(429, b'{"success": false, "error_code": "RATE_LIMIT_EXCEEDED"}',
+                   {"retry-after": "30"})  # fmt: skip
+    with serve(RawServer(busy)) as server:
+        client = make_client(engine, server.port, retry_policy=RetryPolicy(max_retry_after=60))
+        outcome: list[Any] = []
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_in_background, lambda: deduct(client), outcome)
+                await _wait_for(lambda: server.requests == 1)
+                await anyio.sleep(0.1)
+                await client.aclose()
+    assert isinstance(outcome[0], ClientClosedError), repr(outcome)
+    assert outcome[0].outcome_unknown is False  # a 429 certainly applied nothing
+    assert server.requests == 1
+
+
+async def test_waits_before_sending_are_bounded_by_the_deadline(engine: str) -> None:
+    """The rate limiter's wait and a slow auth hook count against the call's deadline: the
+    call ends with APITimeoutError (request_sent=False) when it passes, nothing sent."""
+
+    async def slow_token(request: object) -> dict[str, str]:
+        await anyio.sleep(30)
+        return {"Authorization": "Bearer t"}  # pragma: no cover - never reached
+
+    with serve(RawServer(respond())) as server:
+        limited = make_client(
+            engine, server.port, deadline=0.5, rate_limiter=LocalRateLimiter(rate=0.1)
+        )
+        slow_auth = make_client(engine, server.port, deadline=0.5, auth=slow_token)
+        async with limited, slow_auth:
+            await deduct(limited)  # the first slot is free
+            for client in (limited, slow_auth):
+                with anyio.fail_after(5), pytest.raises(APITimeoutError) as caught:
+                    await deduct(client)
+                assert caught.value.request_sent is False
+                assert caught.value.outcome_unknown is False
+        assert server.requests == 1
+
+
+async def test_no_library_exception_stays_in_the_chain(engine: str) -> None:
+    """A failed exchange's error keeps no library exception (which may hold the request's
+    headers, the API key among them) in __cause__ or __context__."""
+    with serve(RawServer(fin_after_reading)) as server:
+        async with make_client(engine, server.port, max_retries=0) as client:
+            with pytest.raises(APIConnectionError) as caught:
+                await deduct(client)
+    assert caught.value.__cause__ is None
+    assert caught.value.__context__ is None

@@ -45,9 +45,11 @@ It is False for every read and for writes that certainly did not apply.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._http import Headers, RequestInfo, ResponseInfo
 
 __all__ = [

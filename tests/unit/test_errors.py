@@ -154,7 +154,7 @@ async def test_transport_failures_map_to_our_errors(
     assert type(caught.value) is expected
     assert caught.value.request_sent is sent
     assert caught.value.__cause__ is None
-    assert caught.value.__suppress_context__
+    assert caught.value.__context__ is None
     assert f"scripted {raised.__name__}" in str(caught.value)
     assert caught.value.request.url.endswith("/users/a@example.com")
     assert caught.value.request.headers["api-key"] == "***"

@@ -60,14 +60,17 @@ def _positive_seconds(name: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
+#: The longest timeout or deadline accepted: a year (past that, a number is a mistake, and
+#: 10**30 would overflow the clock arithmetic).
+MAX_SECONDS = 365 * 24 * 3600
+
+
 def _is_positive_number(value: object) -> bool:
+    """A positive, finite number of seconds, at most :data:`MAX_SECONDS`."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
     # `not value > 0` rather than `value <= 0`: NaN compares false both ways.
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and value > 0
-        and math.isfinite(value)
-    )
+    return 0 < value <= MAX_SECONDS and math.isfinite(value)
 
 
 @attrs.frozen

@@ -86,6 +86,7 @@ def _raise_failure(status: int, headers: Headers, body: bytes, request: Request)
         document = redact_document(parse_json(body), secrets) if body else None
     except (ValueError, UnicodeDecodeError):
         document = None
+    body = _without_escaped_echoes(body, document, secrets)
     failure = failure_of(document)
     if failure is None and isinstance(document, dict):
         failure = failure_of(document.get("data"))  # a failure envelope nested in data
@@ -96,6 +97,17 @@ def _raise_failure(status: int, headers: Headers, body: bytes, request: Request)
     error_code, message = failure
     response = ResponseInfo(status, redact_headers(headers, secrets), body, request.info())
     raise make_api_error(status, error_code, message, headers, response, document)
+
+
+def _without_escaped_echoes(body: bytes, document: Any, secrets: tuple[str, ...]) -> bytes:
+    """The body as shown on the error: a JSON body with ``\\u`` escapes (the one spelling
+    :func:`~._redact.redact_bytes` cannot see) is replaced by its redacted document."""
+    if not secrets or document is None or b"\\u" not in body:
+        return body
+    try:
+        return json.dumps(document, ensure_ascii=False).encode()
+    except (ValueError, TypeError, RecursionError):
+        return b""
 
 
 def failure_of(document: object) -> tuple[str | None, str] | None:

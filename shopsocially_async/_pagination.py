@@ -14,7 +14,7 @@ from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
 from ._prefetch import prefetching_pages
-from .errors import PaginationError
+from .errors import InvalidArgumentError, PaginationError
 from .models.page import Page
 
 __all__ = ["AsyncPaginator", "ListingGuard", "next_start_index"]
@@ -153,6 +153,8 @@ class AsyncPaginator(Generic[T]):
     async def collect(self, *, limit: int | None = None) -> list[T]:
         """Gather items into a list (all of them, or the first ``limit``). Mind memory."""
         items: list[T] = []
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise InvalidArgumentError(f"limit must be a whole number or None, got {limit!r}")
         if limit is not None and limit <= 0:
             return items
         async with aclosing(self._items()) as iterator:

@@ -166,8 +166,12 @@ def points_status_filter(value: str | Iterable[str] | None) -> str | None:
     """Validate statuses and format them the way the API reads them: ``["a","b"]``."""
     if value is None:
         return None
+    if not isinstance(value, (str, Iterable)):
+        raise InvalidArgumentError(
+            f"points_status must be a status or a list of statuses, got {type(value).__name__}"
+        )
     statuses = [value] if isinstance(value, str) else list(value)
-    unknown = [s for s in statuses if s not in POINTS_STATUS_VALUES]
+    unknown = [s for s in statuses if not isinstance(s, str) or s not in POINTS_STATUS_VALUES]
     if unknown or not statuses:
         allowed = ", ".join(sorted(POINTS_STATUS_VALUES))
         raise InvalidArgumentError(

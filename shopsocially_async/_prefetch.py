@@ -89,7 +89,10 @@ async def prefetching_pages(
             yield page
             if cursor is None:
                 return
-            page = await ahead.pop(cursor).result()
+            # Popped only once it is here: a consumer cancelled while waiting for it leaves it
+            # in ``ahead``, where the ``finally`` below cancels it.
+            page = await ahead[cursor].result()
+            del ahead[cursor]
     finally:
         for fetch in ahead.values():
             fetch.cancel()

@@ -24,6 +24,7 @@ from ._http import Request
 from .errors import InvalidArgumentError
 
 __all__ = [
+    "MAX_URL_LENGTH",
     "USER_AGENT",
     "Call",
     "RetrySafety",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 USER_AGENT = "shopsocially-async/0.1.0"
+#: The longest URL sent (servers commonly refuse past 8 KiB; engines differ beyond it).
+MAX_URL_LENGTH = 8192
 
 
 class RetrySafety(enum.Enum):
@@ -76,6 +79,11 @@ def build_request(config: ClientConfig, call: Call) -> Request:
     url = config.base_url + call.path
     if call.query:
         url += "?" + urlencode(call.query)
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidArgumentError(
+            f"{call.route}: the request URL would be {len(url):,} characters, over the "
+            f"{MAX_URL_LENGTH:,} that servers accept; shorten the identifier or the query"
+        )
     return Request(call.method, url, headers, body, route=call.route)
 
 

@@ -19,9 +19,9 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
-from ._http import MASK, Headers, Request, RequestInfo
+from ._http import Headers, Request, RequestInfo
 from ._pagination import AsyncPaginator
-from ._redact import redact_bytes, redact_text, secrets_of
+from ._redact import redact_bytes, redact_headers, secrets_of
 from ._retry import may_have_applied
 from .engines import Response
 from .errors import ShopSociallyError
@@ -124,13 +124,9 @@ def raw_response(
     """The raw response of a call whose last attempt sent ``request`` and got ``response``;
     the credentials are masked wherever the server may have echoed them."""
     secrets = secrets_of(request)
-    headers = Headers(
-        (name, MASK if name.lower() in request.secret_names else redact_text(value, secrets))
-        for name, value in response.headers.pairs()
-    )
     return RawResponse(
         status_code=response.status,
-        headers=headers,
+        headers=redact_headers(response.headers, secrets).masked(request.secret_names),
         content=redact_bytes(response.body, secrets) if secrets else response.body,
         request=request.info(),
         retries=attempts - 1,

@@ -39,10 +39,20 @@ def redact_text(text: str, secrets: tuple[str, ...]) -> str:
 
 
 def redact_headers(headers: Headers, secrets: tuple[str, ...]) -> Headers:
-    """``headers`` with every secret in their values replaced (a server may echo them)."""
+    """``headers`` with every secret in their names and values replaced (a server may echo
+    them anywhere)."""
     if not secrets:
         return headers
-    return Headers((name, redact_text(value, secrets)) for name, value in headers.pairs())
+    return Headers(
+        (_redact_name(name, secrets), redact_text(value, secrets))
+        for name, value in headers.pairs()
+    )
+
+
+def _redact_name(name: str, secrets: tuple[str, ...]) -> str:
+    """A header name holding a secret, in any case (libraries lower-case names), is masked."""
+    lowered = name.lower()
+    return MASK if any(secret.lower() in lowered for secret in secrets) else name
 
 
 def redact_bytes(body: bytes, secrets: tuple[str, ...]) -> bytes:

@@ -34,7 +34,7 @@ import yarl
 from .._body import read_body
 from .._http import Headers, Request
 from ..errors import ConfigurationError
-from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts
+from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts, check_head
 
 __all__ = ["AiohttpEngine", "check_asyncio"]
 
@@ -124,13 +124,14 @@ class AiohttpEngine(BaseEngine):
                 timeout=self._timeout(timeouts),
                 compress=None,
             ) as response:
-                encoding = response.headers.get("Content-Encoding")
+                # Every Content-Encoding field, as the other engines join them.
+                encoding = ", ".join(response.headers.getall("Content-Encoding", ()))
                 body = await read_body(response.content.iter_any(), encoding, max_body_bytes)
         except (aiohttp.ClientError, OSError) as exc:
             raise _failure(exc) from None
-        headers = Headers(
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers
-        )
+        pairs = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers)
+        check_head(pairs)
+        headers = Headers(pairs)
         return Response(response.status, headers, body)
 
     async def _close_pool(self) -> None:

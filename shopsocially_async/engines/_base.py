@@ -32,6 +32,7 @@ from .._http import Headers, Request
 
 __all__ = [
     "MAX_HEADER_FIELD",
+    "MAX_HEADER_FIELDS",
     "BaseEngine",
     "Engine",
     "Progress",
@@ -39,7 +40,7 @@ __all__ = [
     "SendFailure",
     "Slot",
     "Timeouts",
-    "check_header_fields",
+    "check_head",
 ]
 
 
@@ -133,6 +134,8 @@ class Engine(Protocol):
 #: The longest response header field accepted (name, colon, value), as aiohttp's parser
 #: enforces it: every engine refuses the same heads.
 MAX_HEADER_FIELD = 8190
+#: The most header fields a response may have (aiohttp refuses 128 or more).
+MAX_HEADER_FIELDS = 100
 
 
 def _final(response: Response) -> Response:
@@ -143,15 +146,31 @@ def _final(response: Response) -> Response:
     return response
 
 
-def check_header_fields(pairs: tuple[tuple[str, str], ...]) -> None:
-    """Refuse a response head with a field over :data:`MAX_HEADER_FIELD` bytes, for engines
-    whose library accepts longer ones."""
+def check_head(pairs: tuple[tuple[str, str], ...]) -> None:
+    """Refuse a response head that HTTP libraries disagree about, the same way on every
+    engine: more than :data:`MAX_HEADER_FIELDS` fields, a field over :data:`MAX_HEADER_FIELD`
+    bytes, or ambiguous framing (``Content-Length`` with ``Transfer-Encoding``, several
+    lengths, a transfer coding other than ``chunked``: the request-smuggling shapes)."""
+    if len(pairs) > MAX_HEADER_FIELDS:
+        raise SendFailure(
+            f"the response has more than {MAX_HEADER_FIELDS} header fields", sent=True
+        )
+    lengths, codings = [], []
     for name, value in pairs:
         if len(name) + len(value) + 1 > MAX_HEADER_FIELD:
             raise SendFailure(
                 f"the response header {name[:40]!r} is longer than {MAX_HEADER_FIELD} bytes",
                 sent=True,
             )
+        key = name.lower()
+        if key == "content-length":
+            lengths.append(value)
+        elif key == "transfer-encoding":
+            codings.append(value)
+    if (lengths and codings) or len(lengths) > 1 or "," in "".join(lengths):
+        raise SendFailure("the response's length is ambiguous", sent=True)
+    if codings and [c.strip().lower() for c in codings] != ["chunked"]:
+        raise SendFailure(f"the response's transfer coding {codings!r} is not chunked", sent=True)
 
 
 class BaseEngine:

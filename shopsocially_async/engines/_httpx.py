@@ -52,7 +52,7 @@ from ._base import (
     SendFailure,
     Slot,
     Timeouts,
-    check_header_fields,
+    check_head,
 )
 
 __all__ = ["HttpxEngine"]
@@ -227,7 +227,7 @@ class HttpxEngine(BaseEngine):
                 "the borrowed http_client is closed", sent=False, closed=True
             ) from None
         pairs = tuple(response.headers.multi_items())
-        check_header_fields(pairs)  # h11 accepts fields of up to 100 KiB
+        check_head(pairs)  # h11 accepts fields of up to 100 KiB, and more framings
         return Response(response.status_code, Headers(pairs), body)
 
     async def _close_pool(self) -> None:

@@ -72,7 +72,7 @@ import pyqwest
 from .._body import read_body
 from .._http import Headers, Request
 from ..errors import ConfigurationError
-from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts, check_header_fields
+from ._base import BaseEngine, Progress, Response, SendFailure, Slot, Timeouts, check_head
 
 __all__ = ["PyqwestEngine"]
 
@@ -149,7 +149,7 @@ class PyqwestEngine(BaseEngine):
         try:
             response = await self._transport.execute(outgoing)
             pairs = tuple(response.headers.items())
-            check_header_fields(pairs)  # hyper accepts longer fields than the other engines
+            check_head(pairs)  # hyper accepts longer fields and other framings
             headers = Headers(pairs)
             body = await read_body(
                 _Content(response, headers), headers.get("content-encoding"), max_body_bytes

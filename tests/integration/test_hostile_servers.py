@@ -76,6 +76,20 @@ CASES: dict[str, tuple[list[Any], type[ShopSociallyError], bool, int]] = {
         [raw(head(content_length=str(len(OK_BODY)), transfer_encoding="chunked") + OK_BODY)],
         APIConnectionError, True, 1,
     ),
+    "two different Content-Length fields": (
+        [raw(head(content_length=str(len(OK_BODY))).replace(b"\r\n\r\n",
+             f"\r\ncontent-length: {len(OK_BODY) + 1}\r\n\r\n".encode()) + OK_BODY)],
+        APIConnectionError, True, 1,
+    ),
+    "Transfer-Encoding other than chunked": (
+        [raw(head(transfer_encoding="gzip, chunked") + b"0\r\n\r\n")],
+        APIConnectionError, True, 1,
+    ),
+    "150 header fields": (
+        [raw(head(content_length=str(len(OK_BODY)), **{f"x_h{n}": "v" for n in range(150)})
+             + OK_BODY)],
+        APIConnectionError, True, 1,
+    ),
     "a 100 kB header": (
         [raw(head(content_length=str(len(OK_BODY)), x_big="a" * 100_000) + OK_BODY)],
         APIConnectionError, True, 1,
@@ -184,6 +198,26 @@ async def test_an_echoed_key_is_redacted_everywhere(engine: str) -> None:
     ]  # fmt: skip
     assert all(KEY not in text for text in shown)
     assert exc.message == "bad key ***"
+
+
+async def test_a_key_echoed_as_a_header_name_or_escaped_is_redacted(engine: str) -> None:
+    """A hostile server echoes the key as a header name and, \\u-escaped, in its JSON body:
+    neither the headers nor the body bytes shown on the error reveal it."""
+    escaped = "".join(f"\\u{ord(c):04x}" for c in KEY)
+    body = ('{"success": false, "error_code": "X", "reason": "key ' + escaped + '"}').encode()
+    with serve(RawServer(respond(500, body, {KEY: "1"}))) as server:
+        client = ShopSociallyClient(
+            "partner", KEY, base_url=f"http://127.0.0.1:{server.port}", transport=engine,
+            max_retries=0,
+        )  # fmt: skip
+        async with client:
+            with pytest.raises(APIError) as caught:
+                await client.users.get("a@example.com")
+    exc = caught.value
+    assert exc.response is not None
+    shown = [repr(exc.headers), exc.response.text, repr(exc.body), str(exc)]
+    assert not any(KEY.lower() in text.lower() for text in shown), shown
+    assert KEY not in json.dumps(json.loads(exc.response.content))
 
 
 async def test_a_redirect_is_never_followed_even_on_a_borrowed_client(engine: str) -> None:

@@ -231,6 +231,10 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("points.deduct", {"extra_body": {"x": DEEP}}, "extra_body['x']"),
     ("points.deduct", {"extra_body": {5: "x"}}, "extra_body key"),
     ("points.deduct", {"extra_body": ["x"]}, "extra_body must be a mapping"),
+    # a URL no server accepts, a filter of the wrong type
+    ("users.get", {"user_email": "a" * 100_000 + "@b.co"}, "GET /users/{user_email}: the request"),
+    ("transactions.list", {"points_status": 5}, "points_status"),
+    ("transactions.list", {"points_status": [["approved"]]}, "points_status"),
     # extra_query: scalars only
     ("users.get", {"extra_query": {"q": None}}, "extra_query['q']"),
     ("users.get", {"extra_query": {"q": object()}}, "extra_query['q']"),

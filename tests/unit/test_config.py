@@ -275,3 +275,16 @@ async def test_api_key_not_in_debug_logs(caplog: pytest.LogCaptureFixture) -> No
     assert caplog.records
     assert all(API_KEY not in record.getMessage() for record in caplog.records)
     assert API_KEY not in caplog.text
+
+
+@pytest.mark.parametrize("seconds", [10**30, 10**400, 366 * 24 * 3600])
+def test_absurd_time_limits_are_refused_not_overflowed(seconds: int) -> None:
+    """A timeout or deadline past a year is a mistake, refused as such (10**30 used to raise
+    a raw OverflowError from the clock arithmetic)."""
+    for options in ({"timeout": seconds}, {"deadline": seconds}):
+        with pytest.raises(errors.ConfigurationError):
+            ShopSociallyClient("p", "k", **options)
+    with pytest.raises(errors.ConfigurationError):
+        Timeout(attempt=seconds)
+    with pytest.raises(errors.ConfigurationError):
+        ShopSociallyClient("p", "k").with_options(deadline=seconds)

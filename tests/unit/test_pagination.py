@@ -367,3 +367,15 @@ async def test_an_endless_listing_ends_with_pagination_error(prefetch: int) -> N
         with pytest.raises(errors.PaginationError, match="repeats"):
             await pager.collect()
     assert 2 <= script.count <= 2 + prefetch
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("limit", ["3", 2.5, True])
+async def test_collect_refuses_a_limit_that_is_not_a_count(limit: Any) -> None:
+    """``collect(limit=...)`` takes a whole number (or None); anything else is refused before
+    any page is fetched."""
+    script = Script()
+    async with scripted_client(script) as client:
+        with pytest.raises(errors.InvalidArgumentError, match="limit"):
+            await client.transactions.list(from_date=JAN, to_date=FEB).collect(limit=limit)
+    assert script.count == 0

@@ -216,3 +216,19 @@ async def test_prefetched_pages_keep_the_callers_context_variables() -> None:
     assert items == list(range(50))
     assert {value for _, value in seen} == {"req-42"}
     assert sorted(start for start, _ in seen) == [0, 10, 20, 30, 40]
+
+
+async def test_the_page_being_awaited_is_cancelled_with_its_consumer() -> None:
+    """A consumer cancelled while it waits for the next prefetched page stops that fetch too
+    (it was popped before being awaited, so nothing cancelled it)."""
+    listing = Listing(total=1000)
+    listing.slow_from = 10  # every page after the first hangs
+    pages = AsyncPaginator(listing.fetch, start_index=0, prefetch=2).pages()
+    await pages.__anext__()
+    with anyio.move_on_after(0.05):
+        await pages.__anext__()  # waits for page 10, which hangs
+    await pages.aclose()
+    with anyio.fail_after(5):
+        while listing.in_flight:  # noqa: ASYNC110 - the fake's counter, no event to wait on
+            await anyio.sleep(0.01)
+    assert 10 in listing.cancelled

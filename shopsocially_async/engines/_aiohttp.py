@@ -25,6 +25,7 @@ any other ClientError / OSError             maybe
 
 from __future__ import annotations
 
+import functools
 import ssl
 
 import aiohttp
@@ -75,7 +76,6 @@ class AiohttpEngine(BaseEngine):
         self._pool_size = max_connections
         self._keepalive_expiry = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
-        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
 
     def _open_session(self) -> aiohttp.ClientSession:
         check_asyncio()
@@ -92,15 +92,6 @@ class AiohttpEngine(BaseEngine):
             timeout=aiohttp.ClientTimeout(total=None),
         )
         return self._session
-
-    def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
-        """aiohttp's per-operation timeouts; the engine's deadline is the real bound."""
-        timeout = self._timeouts.get(timeouts)
-        if timeout is None:
-            timeout = self._timeouts[timeouts] = aiohttp.ClientTimeout(
-                total=None, sock_connect=timeouts.connect, sock_read=timeouts.total
-            )
-        return timeout
 
     async def _exchange(
         self,
@@ -121,7 +112,7 @@ class AiohttpEngine(BaseEngine):
                 headers=request.headers,
                 data=request.body,
                 allow_redirects=False,
-                timeout=self._timeout(timeouts),
+                timeout=_client_timeout(timeouts),
                 compress=None,
             ) as response:
                 # Every Content-Encoding field, as the other engines join them.
@@ -138,6 +129,15 @@ class AiohttpEngine(BaseEngine):
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    """aiohttp's per-operation timeouts; the engine's deadline is the real bound. Connecting
+    gives up a little before the deadline would, so a connect that runs out of time says
+    "never sent" (aiohttp does not say when a request starts to leave)."""
+    connect = min(timeouts.connect, timeouts.total * 0.9)
+    return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=timeouts.total)
 
 
 def _failure(exc: BaseException) -> SendFailure:

@@ -14,21 +14,24 @@ from ..bulk import DEFAULT_CONCURRENCY
 from ..bulk._records import plain
 from . import _runtime as rt
 from .bulkcmd import BulkJob, default_paths, run_bulk
-from .exportcmd import ExportJob, resolve_format, run_export
+from .exportcmd import ExportJob, resolve_format, run_export, say_if_partial
 from .options import (
     DEFAULT_GRACE,
     DEFAULT_SKEW,
+    FLAG,
     ChangedOpt,
     ChunkOpt,
     CsvArg,
     EncodingOpt,
     ExportResumeOpt,
     FailuresOpt,
+    ForceNewRunOpt,
     ForceOpt,
     FormatOpt,
     FromOpt,
     GraceOpt,
     HeartbeatOpt,
+    IgnoreColumnOpt,
     JournalOpt,
     OutOpt,
     RedisOpt,
@@ -45,7 +48,7 @@ from .temporalcmd import TemporalTarget, check_target
 
 app = typer.Typer(
     name="shopsocially-async",
-    help="Bulk loyalty jobs against the ShopSocially API (or the embedded one: try `demo`).",
+    help="Bulk loyalty jobs against the ShopSocially API (or the embedded one: try demo).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -56,9 +59,21 @@ export_app = typer.Typer(help="Stream transactions or members to JSON lines or C
 app.add_typer(export_app, name="export")
 
 
+#: Every command's help ends with this: global options may follow the command too.
+GLOBAL_EPILOG = (
+    "Global options (--base-url, --partner-id, --api-key, --concurrency, --rate, "
+    "--max-retries, --timeout, --version) may come before or after the command: "
+    "shopsocially-async --help describes them."
+)
+
+
 def run(argv: list[str]) -> None:
     """Run the command line (``main()`` calls this once typer is importable)."""
-    argv = rt.hoist_global_options(argv)
+    try:
+        argv = rt.hoist_global_options(argv)
+    except rt.CliError as exc:
+        rt.say(f"error: {exc}")
+        raise SystemExit(exc.code) from None
     rt.ARGV.set(tuple(argv))
     app(args=argv, prog_name="shopsocially-async")
 
@@ -108,11 +123,22 @@ def options(
     max_retries: Annotated[
         int, typer.Option(min=0, max=20, help="Retries of a call that is safe to repeat")
     ] = _config.DEFAULT_MAX_RETRIES,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="Seconds per request; a whole call, retries included, gets this once per "
+            "attempt (--timeout x (--max-retries + 1))",
+        ),
+    ] = 30.0,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit"
+            "--version",
+            callback=_version,
+            is_eager=True,
+            metavar=FLAG,
+            help="Print the version and exit",
         ),
     ] = False,
 ) -> None:
@@ -137,7 +163,9 @@ def _bulk_command(kind: str, summary: str) -> None:
         journal: JournalOpt = None,
         resume: ResumeOpt = False,
         allow_changed_input: ChangedOpt = False,
+        force_new_run: ForceNewRunOpt = False,
         encoding: EncodingOpt = None,
+        ignore_column: IgnoreColumnOpt = None,
         clock_skew: SkewOpt = DEFAULT_SKEW,
         settle_grace: GraceOpt = DEFAULT_GRACE,
         temporal: TemporalOpt = None,
@@ -158,20 +186,22 @@ def _bulk_command(kind: str, summary: str) -> None:
             encoding=encoding,
             allow_changed_input=allow_changed_input,
             policy=policy,
+            ignore_columns=tuple(ignore_column or ()),
+            force_new_run=force_new_run,
         )
         settings = _settings(ctx)
         target = _target(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
         if target is None:
             rt.run(lambda: run_bulk(settings, job))
             return
-        if resume or journal is not None:
-            _fail_usage("--resume and --journal are for runs here; on Temporal the same "
-                        "--run-id continues a run")  # fmt: skip
+        if resume or journal is not None or allow_changed_input:
+            _fail_usage("--resume, --allow-changed-input and --journal are for runs here; on "
+                        "Temporal the same --run-id continues a run")  # fmt: skip
         from .temporalcmd import submit_bulk
 
         rt.run(lambda: submit_bulk(settings, job, target))
 
-    app.command(kind, help=summary)(command)
+    app.command(kind, help=summary, epilog=GLOBAL_EPILOG)(command)
 
 
 def _fail_usage(message: str) -> None:
@@ -213,10 +243,13 @@ _bulk_command(
 )
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def reconcile(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A failures file (or any input CSV, with --since)")],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A failures file (or any input CSV, with --since)"),
+    ],
     since: Annotated[
         str | None,
         typer.Option(
@@ -228,8 +261,11 @@ def reconcile(
     clock_skew: SkewOpt = DEFAULT_SKEW,
     settle_grace: GraceOpt = DEFAULT_GRACE,
 ) -> None:
-    """Settle the rows that may have applied (outcome_unknown=true) by reading the ledger
-    back; write FILE.reconciled.csv and FILE.resend.csv; exit 1 while any stays ambiguous."""
+    """Settle the rows that may have applied (outcome_unknown=true) by reading the ledger back.
+
+    Writes FILE.reconciled.csv (every row's verdict) and FILE.resend.csv (the rows that did
+    not apply, ready to send); exits 1 while any row stays ambiguous.
+    """
     settings = _settings(ctx)
     policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
 
@@ -258,6 +294,7 @@ def _export(
         if from_date > to_date:
             raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")
         job = ExportJob(from_date=from_date, to_date=to_date, **fields)
+        say_if_partial(job)
         if target is not None:
             from .temporalcmd import submit_export
 
@@ -267,7 +304,7 @@ def _export(
     rt.run(main)
 
 
-@export_app.command("transactions")
+@export_app.command("transactions", epilog=GLOBAL_EPILOG)
 def export_transactions(
     ctx: typer.Context,
     from_text: FromOpt,
@@ -308,7 +345,7 @@ def export_transactions(
     )
 
 
-@export_app.command("users")
+@export_app.command("users", epilog=GLOBAL_EPILOG)
 def export_users(
     ctx: typer.Context,
     from_text: FromOpt,
@@ -328,7 +365,7 @@ def export_users(
     heartbeat_timeout: HeartbeatOpt = 10.0,
 ) -> None:
     """Every member enrolled (or active) between two dates (with --temporal: as
-    ``export transactions``)."""
+    export transactions does)."""
     _export(
         ctx,
         target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
@@ -360,31 +397,33 @@ def _lookup(ctx: typer.Context, fetch: Any) -> None:
     rt.run(main)
 
 
-@app.command()
-def user(ctx: typer.Context, email: str) -> None:
+@app.command(epilog=GLOBAL_EPILOG)
+def user(ctx: typer.Context, email: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
     """One member, with balances (JSON)."""
     _lookup(ctx, lambda client: client.users.get(email))
 
 
-@app.command()
-def transaction(ctx: typer.Context, transaction_id: str) -> None:
+@app.command(epilog=GLOBAL_EPILOG)
+def transaction(
+    ctx: typer.Context, transaction_id: Annotated[str, typer.Argument(metavar="ID")]
+) -> None:
     """One transaction by id (JSON)."""
     _lookup(ctx, lambda client: client.transactions.get(transaction_id))
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def activities(ctx: typer.Context) -> None:
     """Every activity (JSON)."""
     _lookup(ctx, lambda client: client.activities.list())
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def redemptions(ctx: typer.Context) -> None:
     """Every redemption option (JSON)."""
     _lookup(ctx, lambda client: client.redemptions.list())
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def worker(
     ctx: typer.Context,
     temporal: Annotated[
@@ -406,11 +445,16 @@ def worker(
 ) -> None:
     """Run a Temporal worker for bulk runs and exports (any number, on any machines);
     --rate is the account's limit, shared by every worker through Redis; Ctrl-C drains it."""
+    from . import leave_without_teardown
     from .workercmd import WorkerJob, run_worker
 
     settings = _settings(ctx)
     job = WorkerJob(temporal, redis, task_queue, max_chunks, drain)
-    rt.run(lambda: run_worker(settings, job))
+    try:
+        rt.run(lambda: run_worker(settings, job))
+    except SystemExit as exc:
+        leave_without_teardown(exc.code if isinstance(exc.code, int) else 1)
+        raise
 
 
 @app.command()
@@ -458,7 +502,7 @@ def serve(
         raise typer.Exit(exc.code) from None
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def demo(
     ctx: typer.Context,
     members: Annotated[int, typer.Option(min=10, help="Members to seed")] = 2000,

@@ -18,7 +18,7 @@ import attrs
 from .. import bulk
 from . import _runtime as rt
 from .csvinput import RESULT_COLUMNS, SPECS, RowReader, resolve_encoding, text_lines
-from .outputs import write_csv
+from .outputs import resend_path, write_csv
 from .settling import Doubt, settle_rows
 
 KIND_BY_COLUMN = (
@@ -45,7 +45,7 @@ class ReconcileJob:
 
     @property
     def resend_path(self) -> Path:
-        return self.path.with_name(f"{_stem(self.path)}.resend.csv")
+        return resend_path(self.path)
 
 
 def _stem(path: Path) -> str:

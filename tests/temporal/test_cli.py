@@ -60,7 +60,7 @@ def test_failures_file_has_a_local_runs_shape_and_exit_1(
     run_id = env.run_id()
     code, err = submit(path, run_id)
     assert code == 1, err
-    assert f"run {run_id} (5 rows, 1 chunks): started" in err
+    assert f"run {run_id} (5 rows, 1 chunk): started" in err
     with (tmp_path / "deductions.failures.csv").open(newline="") as handle:
         reader = csv.DictReader(handle)
         assert reader.fieldnames == [*SPECS["deduct"].columns, *FAILURE_COLUMNS]

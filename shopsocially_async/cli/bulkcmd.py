@@ -298,10 +298,11 @@ def _pause(error: ShopSociallyError, rounds: int) -> float:
 def _report(session: _Session, failures: list[Any]) -> int:
     say_failures(session.job.failures_path, failures)
     state = session.journal.state
-    rows = session.checked.rows
+    job, checked = session.job, session.checked
     rt.say(
-        f"{session.job.csv_path}, every run so far: {state.applied} of {rows} "
-        f"{plural(rows, 'row', 'rows')} applied, {len(failures)} failed"
+        f"{job.csv_path} ({checked.size} bytes, {checked.rows} "
+        f"{plural(checked.rows, 'row', 'rows')}), every run of {job.journal_path}: "
+        f"{state.applied} applied, {len(failures)} failed"
     )
     if session.stopped_by is not None and not session.finished:
         rt.say(f"{rt.stop_message(session.stopped_by)}. To resume: {rt.resume_command()}")

@@ -30,6 +30,7 @@ import attrs
 from . import _runtime as rt
 from .csvinput import MAX_REPORTED, SPECS, InputFile, Row, RowReader
 from .journal import JournalFile, decode
+from .outputs import plural
 
 if TYPE_CHECKING:
     from .bulkcmd import BulkJob
@@ -106,10 +107,14 @@ def _edited(job: BulkJob, row: Row, identity: str, before: _Sent) -> str:
 def _unnamed(job: BulkJob, line: int, vanished: list[int], identity: str) -> str:
     lines = ", ".join(map(str, vanished[:5])) + (", ..." if len(vanished) > 5 else "")
     name = f"no {identity}" if identity else "nothing that names it"
+    rows = plural(
+        len(vanished), "row that may have applied (line", "rows that may have applied (lines"
+    )
+    gone = plural(len(vanished), "is", "are")
     return (
-        f"{job.csv_path} line {line}: a new row with {name}, while {len(vanished)} rows that "
-        f"may have applied (lines {lines} when sent) are no longer in the file: it may be "
-        "one of them edited, and without a name the two cannot be told apart"
+        f"{job.csv_path} line {line}: a new row with {name}, while {len(vanished)} {rows} "
+        f"{lines} when sent) {gone} no longer in the file: it may be an edit of one, and "
+        "without a name the two cannot be told apart"
     )
 
 
@@ -120,7 +125,8 @@ def _refusal(job: BulkJob, problems: list[str]) -> str:
     identity = SPECS[job.kind].identity
     name = f" (a new {identity})" if identity else ""
     shown.append(
-        f"{job.csv_path}: {len(problems)} rows refused; nothing was sent. A row that may have "
+        f"{job.csv_path}: {len(problems)} {plural(len(problems), 'row', 'rows')} refused; "
+        "nothing was sent. A row that may have "
         "applied is never sent again: undo the edits, or send each correction as a row of "
         f"its own{name}, in a file of its own"
     )

@@ -133,12 +133,12 @@ def run(main: Callable[[], Awaitable[int]]) -> None:
     try:
         code = anyio.run(main)
     except BaseException as exc:  # known errors exit; others re-raise
-        _report(_unwrap(exc))
+        _report(innermost(exc))
         raise
     raise SystemExit(code)
 
 
-def _unwrap(exc: BaseException) -> BaseException:
+def innermost(exc: BaseException) -> BaseException:
     """The one exception inside (nested) task-group exception groups, if there is just one."""
     inner = getattr(exc, "exceptions", None)  # BaseExceptionGroup (a backport on 3.10)
     while isinstance(inner, tuple) and len(inner) == 1:

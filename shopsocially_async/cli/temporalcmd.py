@@ -78,16 +78,16 @@ async def check_redis(url: str) -> None:
     traceback."""
     try:
         import coredis
-        import coredis.exceptions
     except ImportError:
         return  # _imports() says how to install the extra
     try:
         client: Any = coredis.Redis.from_url(url, connect_timeout=2.0, stream_timeout=5.0)
         async with client:
             await client.ping()
-    except (coredis.exceptions.RedisError, OSError, ValueError) as exc:
+    except Exception as exc:  # whatever failed, Redis cannot be used
+        cause = rt.innermost(exc)  # coredis raises inside its own task group
         raise rt.CliError(
-            f"cannot reach Redis at {redis_where(url)}: {exc}", rt.EXIT_UNREACHABLE
+            f"cannot reach Redis at {redis_where(url)}: {cause}", rt.EXIT_UNREACHABLE
         ) from None
 
 

@@ -33,12 +33,11 @@ class WorkerJob:
 
 
 def _make_client(settings: rt.Settings) -> Any:
-    # A write in doubt is settled once it can no longer land: bound the whole call (its
-    # retries included) so that a dead worker's rows are settled soon, not a minute later.
-    deadline = settings.timeout * (settings.max_retries + 1)
-
+    # A write in doubt is settled once it can no longer land: the client's whole call (its
+    # retries included) is bounded by settings.deadline, so a dead worker's rows are settled
+    # soon after it, never before.
     def make(limiter: RateLimiter | None) -> ShopSociallyClient:
-        return settings.client(rate_limiter=limiter, deadline=deadline)
+        return settings.client(rate_limiter=limiter)
 
     return make
 

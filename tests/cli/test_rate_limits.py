@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import anyio.from_thread
 import pytest
 
 from shopsocially_async.testing import FakeShopSocially
 
-from .conftest import Outcome, Served, applied_reasons, deducts_csv
+from .conftest import Outcome, Served, applied_reasons, deducts_csv, serving
 
 Cli = Callable[..., Outcome]
 ROWS = 20
@@ -22,12 +21,8 @@ def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     fake = FakeShopSocially(rate_limit=10)
     for i in range(5):
         fake.add_member(f"busy{i}@example.com", available_points=1000)
-    monkeypatch.setenv("SHOPSOCIALLY_API_KEY", fake.api_key)
-    with (
-        anyio.from_thread.start_blocking_portal() as portal,
-        portal.wrap_async_context_manager(fake.serve()) as base_url,
-    ):
-        yield Served(fake, base_url)
+    with serving(fake, monkeypatch) as served:
+        yield served
 
 
 def test_429s_wait_and_go_again_instead_of_failing_rows(

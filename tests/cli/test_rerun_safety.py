@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import anyio.from_thread
 import pytest
 
 from shopsocially_async.testing import FakeShopSocially, Fault
@@ -27,6 +26,7 @@ from .conftest import (
     deducts_csv,
     journal_rows,
     read_journal,
+    serving,
 )
 
 Cli = Callable[..., Outcome]
@@ -48,12 +48,8 @@ def slow_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     for i in range(5):
         fake.add_member(f"slow{i}@example.com", available_points=1000)
     fake.inject(Fault("latency", route="POST /deduct", latency=2.5))
-    monkeypatch.setenv("SHOPSOCIALLY_API_KEY", fake.api_key)
-    with (
-        anyio.from_thread.start_blocking_portal() as portal,
-        portal.wrap_async_context_manager(fake.serve()) as base_url,
-    ):
-        yield Served(fake, base_url)
+    with serving(fake, monkeypatch) as served:
+        yield served
 
 
 def test_resume_after_kill_waits_out_the_interrupted_runs_deadline(

@@ -38,12 +38,12 @@ async def test_rows_left_sent_are_settled_before_anything_is_sent(env: Env) -> N
     not. The next attempt settles both from the ledger: row 0 applied (not sent again),
     row 1 sent once; row 2 is sent as usual."""
     store = await staged(env, 3)
-    async with env.client() as client:
+    async with env.client(deadline=2) as client:  # the dead attempt's calls are over by now
         await client.points.deduct(user_email=deduct(0).fields["user_email"], points_passed=1,
                                    reason="row 0")  # fmt: skip
         dead = await store.claim(0)
         for position in (0, 1):
-            await store.record(0, dead, position, RowRecord("sent", now() - 1))
+            await store.record(0, dead, position, RowRecord("sent", now() - 3))
         writer = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(4))
         totals = await writer.run()
     assert totals == temporal.Totals(applied=3, settled=2)

@@ -9,12 +9,18 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, _config, bulk
-from .._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from ..bulk import DEFAULT_CONCURRENCY
 from ..bulk._records import plain
 from . import _runtime as rt
+from .appbase import (
+    DEFAULT_TASK_QUEUE,
+    GLOBAL_EPILOG,
+    fail_usage,
+    settings_of,
+    target_of,
+)
 from .bulkcmd import BulkJob, default_paths, run_bulk
-from .exportcmd import ExportJob, resolve_format, run_export, say_if_partial
+from .exportapp import export_app
 from .options import (
     DEFAULT_GRACE,
     DEFAULT_SKEW,
@@ -23,28 +29,20 @@ from .options import (
     ChunkOpt,
     CsvArg,
     EncodingOpt,
-    ExportResumeOpt,
     FailuresOpt,
     ForceNewRunOpt,
-    ForceOpt,
-    FormatOpt,
-    FromOpt,
     GraceOpt,
     HeartbeatOpt,
     IgnoreColumnOpt,
     JournalOpt,
-    OutOpt,
     RedisOpt,
     ResumeOpt,
     RunIdOpt,
     SkewOpt,
     TaskQueueOpt,
     TemporalOpt,
-    ToOpt,
-    WindowOpt,
 )
 from .reconcilecmd import ReconcileJob, run_reconcile
-from .temporalcmd import TemporalTarget, check_target
 
 app = typer.Typer(
     name="shopsocially-async",
@@ -54,17 +52,7 @@ app = typer.Typer(
     add_completion=False,
 )
 DEMO_CONCURRENCY = 32
-DEFAULT_TASK_QUEUE = "shopsocially"
-export_app = typer.Typer(help="Stream transactions or members to JSON lines or CSV (resumable).")
 app.add_typer(export_app, name="export")
-
-
-#: Every command's help ends with this: global options may follow the command too.
-GLOBAL_EPILOG = (
-    "Global options (--base-url, --partner-id, --api-key, --concurrency, --rate, "
-    "--max-retries, --timeout, --version) may come before or after the command: "
-    "shopsocially-async --help describes them."
-)
 
 
 def run(argv: list[str]) -> None:
@@ -147,12 +135,6 @@ def options(
     ctx.obj = rt.Settings(base_url, partner_id, api_key, concurrency, rate, max_retries, timeout)
 
 
-def _settings(ctx: typer.Context) -> rt.Settings:
-    settings = ctx.find_root().obj
-    assert isinstance(settings, rt.Settings)
-    return settings
-
-
 def _bulk_command(kind: str, summary: str) -> None:
     """Register the CSV-driven write command ``kind``: the four differ only in their CSV."""
 
@@ -189,48 +171,19 @@ def _bulk_command(kind: str, summary: str) -> None:
             ignore_columns=tuple(ignore_column or ()),
             force_new_run=force_new_run,
         )
-        settings = _settings(ctx)
-        target = _target(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
+        settings = settings_of(ctx)
+        target = target_of(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
         if target is None:
             rt.run(lambda: run_bulk(settings, job))
             return
         if resume or journal is not None or allow_changed_input:
-            _fail_usage("--resume, --allow-changed-input and --journal are for runs here; on "
+            fail_usage("--resume, --allow-changed-input and --journal are for runs here; on "
                         "Temporal the same --run-id continues a run")  # fmt: skip
         from .temporalcmd import submit_bulk
 
         rt.run(lambda: submit_bulk(settings, job, target))
 
     app.command(kind, help=summary, epilog=GLOBAL_EPILOG)(command)
-
-
-def _fail_usage(message: str) -> None:
-    rt.say(f"error: {message}")
-    raise typer.Exit(rt.EXIT_USAGE)
-
-
-def _target(
-    temporal: str | None,
-    redis: str | None,
-    run_id: str | None,
-    task_queue: str,
-    heartbeat_timeout: float,
-    chunk_size: int = 200,
-    *,
-    needs_redis: bool = True,
-) -> TemporalTarget | None:
-    """Where a Temporal run goes, or None for a run here; a missing companion option is
-    a usage error."""
-    try:
-        check_target(temporal, redis, run_id, needs_redis=needs_redis)
-    except rt.CliError as exc:
-        _fail_usage(str(exc))
-    if temporal is None or run_id is None:
-        return None
-    return TemporalTarget(
-        temporal, run_id, redis, task_queue, heartbeat_timeout=heartbeat_timeout,
-        chunk_size=chunk_size,
-    )  # fmt: skip
 
 
 _bulk_command("award", "Award points: columns user_email, activity_id[, points_passed, order_id].")
@@ -266,7 +219,7 @@ def reconcile(
     Writes FILE.reconciled.csv (every row's verdict) and FILE.resend.csv (the rows that did
     not apply, ready to send); exits 1 while any row stays ambiguous.
     """
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
 
     async def main() -> int:
@@ -276,117 +229,12 @@ def reconcile(
     rt.run(main)
 
 
-def _export(
-    ctx: typer.Context,
-    from_text: str,
-    to_text: str,
-    target: TemporalTarget | None,
-    **fields: Any,
-) -> None:
-    settings = _settings(ctx)
-
-    async def main() -> int:
-        fields["format"] = resolve_format(fields["out"], fields["format"])
-        for status in fields.get("status", ()):
-            rt.check_choice("--status", status, sorted(POINTS_STATUS_VALUES))
-        rt.check_choice("--filter-by", fields.get("filter_by"), sorted(FILTER_BY_VALUES))
-        from_date, to_date = rt.parse_date("--from", from_text), rt.parse_date("--to", to_text)
-        if from_date > to_date:
-            raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")
-        job = ExportJob(from_date=from_date, to_date=to_date, **fields)
-        say_if_partial(job)
-        if target is not None:
-            from .temporalcmd import submit_export
-
-            return await submit_export(settings, job, target)
-        return await run_export(settings, job)
-
-    rt.run(main)
-
-
-@export_app.command("transactions", epilog=GLOBAL_EPILOG)
-def export_transactions(
-    ctx: typer.Context,
-    from_text: FromOpt,
-    to_text: ToOpt,
-    out: OutOpt,
-    format: FormatOpt = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(help="points_status filter; repeatable", show_default="every status"),
-    ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(help="Only this member's transactions", show_default="every member"),
-    ] = None,
-    window_days: WindowOpt = None,
-    resume: ExportResumeOpt = False,
-    force: ForceOpt = False,
-    temporal: TemporalOpt = None,
-    run_id: RunIdOpt = None,
-    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
-    heartbeat_timeout: HeartbeatOpt = 10.0,
-) -> None:
-    """Every transaction between two dates (or one member's); with --temporal, by the
-    workers, a window of days per activity (--window-days, default 7 there)."""
-    _export(
-        ctx,
-        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
-        kind="transactions",
-        from_text=from_text,
-        to_text=to_text,
-        out=out,
-        format=format,
-        status=tuple(status or ()),
-        user_email=user,
-        window_days=window_days,
-        resume=resume,
-        force=force,
-    )
-
-
-@export_app.command("users", epilog=GLOBAL_EPILOG)
-def export_users(
-    ctx: typer.Context,
-    from_text: FromOpt,
-    to_text: ToOpt,
-    out: OutOpt,
-    format: FormatOpt = None,
-    filter_by: Annotated[
-        str | None,
-        typer.Option(help="enrollment_date or last_activity_date", show_default="enrollment_date"),
-    ] = None,
-    window_days: WindowOpt = None,
-    resume: ExportResumeOpt = False,
-    force: ForceOpt = False,
-    temporal: TemporalOpt = None,
-    run_id: RunIdOpt = None,
-    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
-    heartbeat_timeout: HeartbeatOpt = 10.0,
-) -> None:
-    """Every member enrolled (or active) between two dates (with --temporal: as
-    export transactions does)."""
-    _export(
-        ctx,
-        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
-        kind="users",
-        from_text=from_text,
-        to_text=to_text,
-        out=out,
-        format=format,
-        filter_by=filter_by,
-        window_days=window_days,
-        resume=resume,
-        force=force,
-    )
-
-
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _lookup(ctx: typer.Context, fetch: Any) -> None:
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
 
     async def main() -> int:
         async with settings.client() as client:
@@ -448,7 +296,7 @@ def worker(
     from . import leave_without_teardown
     from .workercmd import WorkerJob, run_worker
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     job = WorkerJob(temporal, redis, task_queue, max_chunks, drain)
     try:
         rt.run(lambda: run_worker(settings, job))
@@ -491,8 +339,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
-    from .demo import serve_forever
     from .faultspec import parse_fault, parse_latency
+    from .servecmd import serve_forever
 
     try:
         faults = [*map(parse_latency, latency or ()), *map(parse_fault, fault or ())]
@@ -525,7 +373,7 @@ def demo(
 ) -> None:
     """The whole library on the embedded server: bulk awards with faults, export, reconcile;
     with --workers N, a bulk run across N workers on Temporal surviving a kill -9."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if workers is not None:
         from .scaleout import ScalePlan
         from .scaleout import run_demo as run_scale_demo

@@ -249,6 +249,8 @@ class _Session:
         else:
             assert result.error is not None
             outcome = "unknown" if result.outcome_unknown else "failed"
+            if self.stopped_by is not None and throttled(result.error):
+                outcome = "resend"  # held back by the limit when the stop came: --resume sends it
             record.update(outcome=outcome, code=error_code(result.error), msg=str(result.error))
         self.journal.record(record)
 

@@ -192,21 +192,31 @@ class _Export:
     ) -> Checkpoint:
         columns = column_names(self.model)
         with _open_output(self.out, state.size, self.format, columns) as output:
-            for window in _remaining(windows, state):
+            remaining = list(_remaining(windows, state))
+            for number, window in enumerate(remaining, start=1):
                 state = attrs.evolve(state, window_from=window[0], window_to=window[1])
-                state = await self._window(state, output, columns, counters)
+                last = number == len(remaining)
+                state = await self._window(state, output, columns, counters, last=last)
             state = attrs.evolve(state, done=True)
             await anyio.to_thread.run_sync(state.save, self.checkpoint_path)
         return state
 
     async def _window(
-        self, state: Checkpoint, output: BinaryIO, columns: list[str], counters: RunCounters
+        self,
+        state: Checkpoint,
+        output: BinaryIO,
+        columns: list[str],
+        counters: RunCounters,
+        *,
+        last: bool,
     ) -> Checkpoint:
         before_window, first_index = counters.succeeded, state.start_index
         pager = self.fetch(state.window_from, state.window_to, state.start_index)
         async with aclosing(pager.pages()) as pages:
             async for page in pages:
-                if page.total is not None:  # what this call will have written by window's end
+                # The total is known once the last window's first page says its size; before
+                # that, a window's total is not the export's (no "60/60 done" part-way).
+                if page.total is not None and last:
                     counters.total = before_window + max(page.total - first_index, 0)
                 state = await anyio.to_thread.run_sync(self._commit, state, page, output, columns)
                 counters.succeeded += len(page.items)

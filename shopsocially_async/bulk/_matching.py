@@ -29,7 +29,8 @@ over a window of time, without any I/O, so every rule is table-tested:
   input, same candidates) with no more candidates than writes → the earliest sent are
   applied, one transaction each, the rest not applied; anything else → **ambiguous**, with
   the candidates' ids. A member whose ledger could not be read in full makes every write of
-  that member ambiguous: "not applied" is only ever said after a complete read.
+  that member ambiguous: "not applied" is only ever said after a complete read. (A member
+  the API says does not exist, ``INVALID_MEMBER``, has no ledger: read in full, empty.)
 """
 
 from __future__ import annotations

@@ -11,11 +11,21 @@ from anyio.abc import ObjectReceiveStream
 from anyio.lowlevel import checkpoint_if_cancelled
 from anyio.streams.memory import MemoryObjectReceiveStream
 
-from ..errors import APIError, DuplicateOrderError, ShopSociallyError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    DuplicateOrderError,
+    RateLimiterUnavailableError,
+    ShopSociallyError,
+)
 from ._counters import RunCounters
 from ._matching import Settlement, Verdict
 
-__all__ = ["BulkResult", "BulkRun", "error_code"]
+__all__ = ["BulkResult", "BulkRun", "error_code", "send_again"]
+
+#: How many times a row that certainly did not apply for want of a connection (a timeout
+#: before sending, a refused connection) is sent before it is reported as failed.
+MAX_UNSENT_ROUNDS = 3
 
 I = TypeVar("I")  # noqa: E741 - the conventional name for "input"
 R = TypeVar("R")
@@ -26,6 +36,24 @@ def error_code(error: ShopSociallyError) -> str:
     if isinstance(error, APIError) and error.error_code:
         return error.error_code
     return type(error).__name__
+
+
+def throttled(error: ShopSociallyError) -> bool:
+    """Whether the account's limit refused the call (HTTP 429), applying nothing."""
+    return not error.outcome_unknown and isinstance(error, APIError) and error.status_code == 429
+
+
+def send_again(error: ShopSociallyError, rounds: int) -> bool:
+    """Whether a row whose call failed this way (``rounds`` times so far) is simply sent
+    again: never when it may have applied; after a 429 (the account's limit is never a
+    row's failure) or an outage of the rate limiter's Redis, always; after a connection
+    failure that certainly did not apply (often a call whose deadline ran out while it
+    waited its turn), for :data:`MAX_UNSENT_ROUNDS` rounds."""
+    if error.outcome_unknown:
+        return False
+    if throttled(error) or isinstance(error, RateLimiterUnavailableError):
+        return True
+    return isinstance(error, APIConnectionError) and rounds < MAX_UNSENT_ROUNDS
 
 
 @attrs.frozen

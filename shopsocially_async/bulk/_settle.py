@@ -29,7 +29,7 @@ import anyio
 import attrs
 
 from .._client import ShopSociallyClient
-from ..errors import ShopSociallyError
+from ..errors import MemberNotFoundError, ShopSociallyError
 from ..models import Activity, Transaction
 from ._inputs import AwardInput
 from ._matching import (
@@ -47,6 +47,9 @@ __all__ = ["ClaimedIds", "SettlePolicy", "SettlingRun", "settle"]
 
 I = TypeVar("I")  # noqa: E741 - the conventional name for "input"
 DEFAULT_GRACE = timedelta(seconds=10)
+#: The codes that say a member does not exist (never did): its ledger is empty, read in
+#: full. MEMBER_DELETED is not one: a deleted member's writes may have applied before.
+NO_SUCH_MEMBER = frozenset({"INVALID_MEMBER", "INCORRECT_MEMBER_ID_PASSED"})
 
 
 def _duration(value: timedelta | float) -> timedelta:
@@ -209,6 +212,10 @@ async def _read_ledger(
     try:
         async for txn in client.users.transactions(email, from_date=start_day, to_date=end_day):
             found.append(txn)
+    except MemberNotFoundError as exc:
+        if exc.error_code in NO_SUCH_MEMBER:
+            return LedgerRead(read_at=utc_now())  # no member, so no ledger: nothing applied
+        return LedgerRead(read_at=utc_now(), error=f"{type(exc).__name__}: {exc}")
     except ShopSociallyError as exc:
         return LedgerRead(read_at=utc_now(), error=f"{type(exc).__name__}: {exc}")
     return LedgerRead(read_at=utc_now(), transactions=tuple(found))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -55,3 +56,18 @@ def ignore_late_signals() -> None:
     if _AS_PROGRAM:
         for signum in _LATE_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
+
+
+def leave_without_teardown(code: int) -> None:
+    """End the program with ``code`` at once, skipping the interpreter's teardown: for the
+    worker, once it has drained and closed everything it opened. temporalio's runtime
+    (native threads) can hang the garbage collection of the interpreter's last moments, or
+    abort it (``PyGILState_Release``), when its worker was stopped part-way (a second
+    signal); nothing of ours is left to flush by then but stdout and stderr. Only when
+    running as the program, never inside a caller's process."""
+    if not _AS_PROGRAM:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

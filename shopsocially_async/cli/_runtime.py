@@ -19,8 +19,9 @@ from rich.console import Console
 
 from .. import errors
 from .._client import ShopSociallyClient
-from .._config import ENV_API_KEY
+from .._config import ENV_API_KEY, ENV_PARTNER_ID
 from ..bulk import DEFAULT_CONCURRENCY, CheckpointMismatchError
+from ..ratelimit import LocalRateLimiter
 
 T = TypeVar("T")
 
@@ -65,10 +66,22 @@ class Settings:
         """``--concurrency``, or the command's default."""
         return self.concurrency or default
 
+    @property
+    def deadline(self) -> float:
+        """The bound of a whole call, retries included: ``--timeout`` for each attempt the
+        call may make. What a run records in its journal: no request of a call sent at T
+        is still on its way (from us) after T plus this."""
+        return self.timeout * (self.max_retries + 1)
+
     def client(self, **overrides: Any) -> ShopSociallyClient:
-        """A client sized for ``concurrency`` on the fastest installed engine (``"auto"``);
-        configuration errors become one-line errors."""
+        """A client sized for ``concurrency`` on the fastest installed engine (``"auto"``),
+        bounded by :attr:`deadline`, pacing every request (retries and pages too) at
+        ``--rate`` when given; configuration errors become one-line errors."""
+        self.check_credentials()
         overrides.setdefault("transport", "auto")
+        overrides.setdefault("deadline", self.deadline)
+        if "rate_limiter" not in overrides and self.rate is not None:
+            overrides["rate_limiter"] = LocalRateLimiter(self.rate)
         try:
             return ShopSociallyClient(
                 self.partner_id,
@@ -81,6 +94,13 @@ class Settings:
             )
         except errors.ConfigurationError as exc:
             raise CliError(str(exc)) from None
+
+    def check_credentials(self) -> None:
+        """A one-line error naming the option (and its variable) of missing credentials."""
+        if not self.partner_id:
+            raise CliError(f"no partner id: pass --partner-id (or set {ENV_PARTNER_ID})")
+        if not self.api_key:
+            raise CliError(f"no API key: set {ENV_API_KEY} (or pass --api-key)")
 
 
 def check_choice(option: str, value: str | None, allowed: Sequence[str]) -> None:
@@ -113,12 +133,12 @@ def run(main: Callable[[], Awaitable[int]]) -> None:
     try:
         code = anyio.run(main)
     except BaseException as exc:  # known errors exit; others re-raise
-        _report(_unwrap(exc))
+        _report(innermost(exc))
         raise
     raise SystemExit(code)
 
 
-def _unwrap(exc: BaseException) -> BaseException:
+def innermost(exc: BaseException) -> BaseException:
     """The one exception inside (nested) task-group exception groups, if there is just one."""
     inner = getattr(exc, "exceptions", None)  # BaseExceptionGroup (a backport on 3.10)
     while isinstance(inner, tuple) and len(inner) == 1:
@@ -139,7 +159,9 @@ def _report(exc: BaseException) -> None:
         )
     if isinstance(exc, errors.APIConnectionError):
         _fail(f"cannot reach the API: {exc}", EXIT_UNREACHABLE)
-    if isinstance(exc, errors.ConfigurationError | CheckpointMismatchError):
+    if isinstance(exc, errors.ConfigurationError | errors.InvalidArgumentError):
+        _fail(str(exc), EXIT_USAGE)  # bad input, caught before anything was sent
+    if isinstance(exc, CheckpointMismatchError):
         _fail(str(exc), EXIT_USAGE)
     if isinstance(exc, errors.ShopSociallyError):
         _fail(str(exc), EXIT_ITEMS_FAILED)
@@ -203,18 +225,23 @@ async def preflight(client: ShopSociallyClient) -> None:
         ) from None
 
 
-def resume_command(extra: Sequence[str] = ("--resume",)) -> str:
-    """The exact command line to continue this run (the API key is never repeated)."""
+def resume_command(
+    extra: Sequence[str] = ("--resume",), *, replace: dict[str, str] | None = None
+) -> str:
+    """The exact command line to continue this run (the API key is never repeated), with
+    ``extra`` flags and the options in ``replace`` set to those values."""
+    replace = replace or {}
+    dropped = {"--api-key", *replace}
     args, skip = [], False
     for arg in ARGV.get():
         if skip:
             skip = False
-        elif arg == "--api-key":
+        elif arg in dropped:
             skip = True
-        elif not arg.startswith("--api-key=") and arg not in extra:
+        elif arg.split("=", 1)[0] not in dropped and arg not in extra:
             args.append(arg)
-    program = _program()
-    return shlex.join([*program, *args, *extra])
+    changed = [part for option, value in replace.items() for part in (option, value)]
+    return shlex.join([*_program(), *args, *changed, *extra])
 
 
 def api_key_was_given() -> bool:
@@ -241,13 +268,17 @@ GLOBAL_OPTIONS = (
     "--max-retries",
     "--timeout",
 )
+#: Global flags (no value) that may follow the command too.
+GLOBAL_FLAGS = ("--version",)
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
     """Global options given after the command, moved before it (where typer reads them):
-    ``award x.csv --concurrency 8`` works as ``--concurrency 8 award x.csv``."""
+    ``award x.csv --concurrency 8`` works as ``--concurrency 8 award x.csv``. A global
+    option given twice (anywhere) is refused: which one was meant is not guessed."""
     command_at = _command_position(argv)
     if command_at is None:
+        _refuse_repeats(argv)
         return list(argv)
     moved: list[str] = []
     kept: list[str] = []
@@ -256,13 +287,26 @@ def hoist_global_options(argv: list[str]) -> list[str]:
         if arg == "--":
             kept += [arg, *rest]
             break
-        if arg.split("=", 1)[0] not in GLOBAL_OPTIONS:
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_FLAGS and "=" not in arg:
+            moved.append(arg)
+        elif name not in GLOBAL_OPTIONS:
             kept.append(arg)
-            continue
-        moved.append(arg)
-        if "=" not in arg:
-            moved.extend(itertools.islice(rest, 1))  # its value
-    return [*argv[:command_at], *moved, argv[command_at], *kept]
+        else:
+            moved.append(arg)
+            if "=" not in arg:
+                moved.extend(itertools.islice(rest, 1))  # its value
+    hoisted = [*argv[:command_at], *moved]
+    _refuse_repeats(hoisted)
+    return [*hoisted, argv[command_at], *kept]
+
+
+def _refuse_repeats(global_part: list[str]) -> None:
+    """A global option named twice is an error (typer would keep the last one quietly)."""
+    names = [a.split("=", 1)[0] for a in global_part if a.startswith("--")]
+    repeated = sorted({n for n in names if n in GLOBAL_OPTIONS and names.count(n) > 1})
+    if repeated:
+        raise CliError(f"{repeated[0]} is given more than once: give it once")
 
 
 def _command_position(argv: list[str]) -> int | None:

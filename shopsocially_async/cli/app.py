@@ -9,56 +9,59 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, _config, bulk
-from .._params import FILTER_BY_VALUES, POINTS_STATUS_VALUES
 from ..bulk import DEFAULT_CONCURRENCY
 from ..bulk._records import plain
 from . import _runtime as rt
+from .appbase import (
+    DEFAULT_TASK_QUEUE,
+    GLOBAL_EPILOG,
+    fail_usage,
+    settings_of,
+    target_of,
+)
 from .bulkcmd import BulkJob, default_paths, run_bulk
-from .exportcmd import ExportJob, resolve_format, run_export
+from .exportapp import export_app
 from .options import (
     DEFAULT_GRACE,
     DEFAULT_SKEW,
+    FLAG,
     ChangedOpt,
     ChunkOpt,
     CsvArg,
     EncodingOpt,
-    ExportResumeOpt,
     FailuresOpt,
-    ForceOpt,
-    FormatOpt,
-    FromOpt,
+    ForceNewRunOpt,
     GraceOpt,
     HeartbeatOpt,
+    IgnoreColumnOpt,
     JournalOpt,
-    OutOpt,
     RedisOpt,
     ResumeOpt,
     RunIdOpt,
     SkewOpt,
     TaskQueueOpt,
     TemporalOpt,
-    ToOpt,
-    WindowOpt,
 )
 from .reconcilecmd import ReconcileJob, run_reconcile
-from .temporalcmd import TemporalTarget, check_target
 
 app = typer.Typer(
     name="shopsocially-async",
-    help="Bulk loyalty jobs against the ShopSocially API (or the embedded one: try `demo`).",
+    help="Bulk loyalty jobs against the ShopSocially API (or the embedded one: try demo).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 DEMO_CONCURRENCY = 32
-DEFAULT_TASK_QUEUE = "shopsocially"
-export_app = typer.Typer(help="Stream transactions or members to JSON lines or CSV (resumable).")
 app.add_typer(export_app, name="export")
 
 
 def run(argv: list[str]) -> None:
     """Run the command line (``main()`` calls this once typer is importable)."""
-    argv = rt.hoist_global_options(argv)
+    try:
+        argv = rt.hoist_global_options(argv)
+    except rt.CliError as exc:
+        rt.say(f"error: {exc}")
+        raise SystemExit(exc.code) from None
     rt.ARGV.set(tuple(argv))
     app(args=argv, prog_name="shopsocially-async")
 
@@ -108,23 +111,28 @@ def options(
     max_retries: Annotated[
         int, typer.Option(min=0, max=20, help="Retries of a call that is safe to repeat")
     ] = _config.DEFAULT_MAX_RETRIES,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per request")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="Seconds per request; a whole call, retries included, gets this once per "
+            "attempt (--timeout x (--max-retries + 1))",
+        ),
+    ] = 30.0,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit"
+            "--version",
+            callback=_version,
+            is_eager=True,
+            metavar=FLAG,
+            help="Print the version and exit",
         ),
     ] = False,
 ) -> None:
     """Global options (before or after the command); credentials fall back to the
     SHOPSOCIALLY_* environment variables."""
     ctx.obj = rt.Settings(base_url, partner_id, api_key, concurrency, rate, max_retries, timeout)
-
-
-def _settings(ctx: typer.Context) -> rt.Settings:
-    settings = ctx.find_root().obj
-    assert isinstance(settings, rt.Settings)
-    return settings
 
 
 def _bulk_command(kind: str, summary: str) -> None:
@@ -137,7 +145,9 @@ def _bulk_command(kind: str, summary: str) -> None:
         journal: JournalOpt = None,
         resume: ResumeOpt = False,
         allow_changed_input: ChangedOpt = False,
+        force_new_run: ForceNewRunOpt = False,
         encoding: EncodingOpt = None,
+        ignore_column: IgnoreColumnOpt = None,
         clock_skew: SkewOpt = DEFAULT_SKEW,
         settle_grace: GraceOpt = DEFAULT_GRACE,
         temporal: TemporalOpt = None,
@@ -158,49 +168,22 @@ def _bulk_command(kind: str, summary: str) -> None:
             encoding=encoding,
             allow_changed_input=allow_changed_input,
             policy=policy,
+            ignore_columns=tuple(ignore_column or ()),
+            force_new_run=force_new_run,
         )
-        settings = _settings(ctx)
-        target = _target(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
+        settings = settings_of(ctx)
+        target = target_of(temporal, redis, run_id, task_queue, heartbeat_timeout, chunk_size)
         if target is None:
             rt.run(lambda: run_bulk(settings, job))
             return
-        if resume or journal is not None:
-            _fail_usage("--resume and --journal are for runs here; on Temporal the same "
-                        "--run-id continues a run")  # fmt: skip
+        if resume or journal is not None or allow_changed_input:
+            fail_usage("--resume, --allow-changed-input and --journal are for runs here; on "
+                        "Temporal the same --run-id continues a run")  # fmt: skip
         from .temporalcmd import submit_bulk
 
         rt.run(lambda: submit_bulk(settings, job, target))
 
-    app.command(kind, help=summary)(command)
-
-
-def _fail_usage(message: str) -> None:
-    rt.say(f"error: {message}")
-    raise typer.Exit(rt.EXIT_USAGE)
-
-
-def _target(
-    temporal: str | None,
-    redis: str | None,
-    run_id: str | None,
-    task_queue: str,
-    heartbeat_timeout: float,
-    chunk_size: int = 200,
-    *,
-    needs_redis: bool = True,
-) -> TemporalTarget | None:
-    """Where a Temporal run goes, or None for a run here; a missing companion option is
-    a usage error."""
-    try:
-        check_target(temporal, redis, run_id, needs_redis=needs_redis)
-    except rt.CliError as exc:
-        _fail_usage(str(exc))
-    if temporal is None or run_id is None:
-        return None
-    return TemporalTarget(
-        temporal, run_id, redis, task_queue, heartbeat_timeout=heartbeat_timeout,
-        chunk_size=chunk_size,
-    )  # fmt: skip
+    app.command(kind, help=summary, epilog=GLOBAL_EPILOG)(command)
 
 
 _bulk_command("award", "Award points: columns user_email, activity_id[, points_passed, order_id].")
@@ -213,10 +196,13 @@ _bulk_command(
 )
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def reconcile(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A failures file (or any input CSV, with --since)")],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A failures file (or any input CSV, with --since)"),
+    ],
     since: Annotated[
         str | None,
         typer.Option(
@@ -228,9 +214,12 @@ def reconcile(
     clock_skew: SkewOpt = DEFAULT_SKEW,
     settle_grace: GraceOpt = DEFAULT_GRACE,
 ) -> None:
-    """Settle the rows that may have applied (outcome_unknown=true) by reading the ledger
-    back; write FILE.reconciled.csv and FILE.resend.csv; exit 1 while any stays ambiguous."""
-    settings = _settings(ctx)
+    """Settle the rows that may have applied (outcome_unknown=true) by reading the ledger back.
+
+    Writes FILE.reconciled.csv (every row's verdict) and FILE.resend.csv (the rows that did
+    not apply, ready to send); exits 1 while any row stays ambiguous.
+    """
+    settings = settings_of(ctx)
     policy = bulk.SettlePolicy(clock_skew=clock_skew, grace=settle_grace)
 
     async def main() -> int:
@@ -240,116 +229,12 @@ def reconcile(
     rt.run(main)
 
 
-def _export(
-    ctx: typer.Context,
-    from_text: str,
-    to_text: str,
-    target: TemporalTarget | None,
-    **fields: Any,
-) -> None:
-    settings = _settings(ctx)
-
-    async def main() -> int:
-        fields["format"] = resolve_format(fields["out"], fields["format"])
-        for status in fields.get("status", ()):
-            rt.check_choice("--status", status, sorted(POINTS_STATUS_VALUES))
-        rt.check_choice("--filter-by", fields.get("filter_by"), sorted(FILTER_BY_VALUES))
-        from_date, to_date = rt.parse_date("--from", from_text), rt.parse_date("--to", to_text)
-        if from_date > to_date:
-            raise rt.CliError(f"--from ({from_date}) is after --to ({to_date})")
-        job = ExportJob(from_date=from_date, to_date=to_date, **fields)
-        if target is not None:
-            from .temporalcmd import submit_export
-
-            return await submit_export(settings, job, target)
-        return await run_export(settings, job)
-
-    rt.run(main)
-
-
-@export_app.command("transactions")
-def export_transactions(
-    ctx: typer.Context,
-    from_text: FromOpt,
-    to_text: ToOpt,
-    out: OutOpt,
-    format: FormatOpt = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(help="points_status filter; repeatable", show_default="every status"),
-    ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(help="Only this member's transactions", show_default="every member"),
-    ] = None,
-    window_days: WindowOpt = None,
-    resume: ExportResumeOpt = False,
-    force: ForceOpt = False,
-    temporal: TemporalOpt = None,
-    run_id: RunIdOpt = None,
-    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
-    heartbeat_timeout: HeartbeatOpt = 10.0,
-) -> None:
-    """Every transaction between two dates (or one member's); with --temporal, by the
-    workers, a window of days per activity (--window-days, default 7 there)."""
-    _export(
-        ctx,
-        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
-        kind="transactions",
-        from_text=from_text,
-        to_text=to_text,
-        out=out,
-        format=format,
-        status=tuple(status or ()),
-        user_email=user,
-        window_days=window_days,
-        resume=resume,
-        force=force,
-    )
-
-
-@export_app.command("users")
-def export_users(
-    ctx: typer.Context,
-    from_text: FromOpt,
-    to_text: ToOpt,
-    out: OutOpt,
-    format: FormatOpt = None,
-    filter_by: Annotated[
-        str | None,
-        typer.Option(help="enrollment_date or last_activity_date", show_default="enrollment_date"),
-    ] = None,
-    window_days: WindowOpt = None,
-    resume: ExportResumeOpt = False,
-    force: ForceOpt = False,
-    temporal: TemporalOpt = None,
-    run_id: RunIdOpt = None,
-    task_queue: TaskQueueOpt = DEFAULT_TASK_QUEUE,
-    heartbeat_timeout: HeartbeatOpt = 10.0,
-) -> None:
-    """Every member enrolled (or active) between two dates (with --temporal: as
-    ``export transactions``)."""
-    _export(
-        ctx,
-        target=_target(temporal, None, run_id, task_queue, heartbeat_timeout, needs_redis=False),
-        kind="users",
-        from_text=from_text,
-        to_text=to_text,
-        out=out,
-        format=format,
-        filter_by=filter_by,
-        window_days=window_days,
-        resume=resume,
-        force=force,
-    )
-
-
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _lookup(ctx: typer.Context, fetch: Any) -> None:
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
 
     async def main() -> int:
         async with settings.client() as client:
@@ -360,31 +245,33 @@ def _lookup(ctx: typer.Context, fetch: Any) -> None:
     rt.run(main)
 
 
-@app.command()
-def user(ctx: typer.Context, email: str) -> None:
+@app.command(epilog=GLOBAL_EPILOG)
+def user(ctx: typer.Context, email: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
     """One member, with balances (JSON)."""
     _lookup(ctx, lambda client: client.users.get(email))
 
 
-@app.command()
-def transaction(ctx: typer.Context, transaction_id: str) -> None:
+@app.command(epilog=GLOBAL_EPILOG)
+def transaction(
+    ctx: typer.Context, transaction_id: Annotated[str, typer.Argument(metavar="ID")]
+) -> None:
     """One transaction by id (JSON)."""
     _lookup(ctx, lambda client: client.transactions.get(transaction_id))
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def activities(ctx: typer.Context) -> None:
     """Every activity (JSON)."""
     _lookup(ctx, lambda client: client.activities.list())
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def redemptions(ctx: typer.Context) -> None:
     """Every redemption option (JSON)."""
     _lookup(ctx, lambda client: client.redemptions.list())
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def worker(
     ctx: typer.Context,
     temporal: Annotated[
@@ -406,11 +293,16 @@ def worker(
 ) -> None:
     """Run a Temporal worker for bulk runs and exports (any number, on any machines);
     --rate is the account's limit, shared by every worker through Redis; Ctrl-C drains it."""
+    from . import leave_without_teardown
     from .workercmd import WorkerJob, run_worker
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     job = WorkerJob(temporal, redis, task_queue, max_chunks, drain)
-    rt.run(lambda: run_worker(settings, job))
+    try:
+        rt.run(lambda: run_worker(settings, job))
+    except SystemExit as exc:
+        leave_without_teardown(exc.code if isinstance(exc.code, int) else 1)
+        raise
 
 
 @app.command()
@@ -447,8 +339,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the embedded ShopSocially API in the foreground (Ctrl-C stops it)."""
-    from .demo import serve_forever
     from .faultspec import parse_fault, parse_latency
+    from .servecmd import serve_forever
 
     try:
         faults = [*map(parse_latency, latency or ()), *map(parse_fault, fault or ())]
@@ -458,7 +350,7 @@ def serve(
         raise typer.Exit(exc.code) from None
 
 
-@app.command()
+@app.command(epilog=GLOBAL_EPILOG)
 def demo(
     ctx: typer.Context,
     members: Annotated[int, typer.Option(min=10, help="Members to seed")] = 2000,
@@ -481,7 +373,7 @@ def demo(
 ) -> None:
     """The whole library on the embedded server: bulk awards with faults, export, reconcile;
     with --workers N, a bulk run across N workers on Temporal surviving a kill -9."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if workers is not None:
         from .scaleout import ScalePlan
         from .scaleout import run_demo as run_scale_demo

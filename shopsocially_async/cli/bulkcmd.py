@@ -8,11 +8,16 @@ applied → sent again; ambiguous → the failures file, never re-sent. Rows who
 SIGHUP stop taking rows and let the calls in flight finish; a second signal abandons them
 (the next ``--resume`` settles them). After ``kill -9`` at any moment, ``--resume`` does the
 same. The failures file is rewritten from the journal at the end of every run.
+
+A row refused by the account's rate limit (HTTP 429: nothing applied) is no failure: it
+waits out the ``Retry-After`` and goes again (journaled *sent* again first), for up to
+:data:`THROTTLED_AT_MOST` seconds on end.
 """
 
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -22,17 +27,23 @@ import attrs
 
 from .. import bulk
 from .._client import ShopSociallyClient
-from ..bulk._results import error_code
+from ..bulk._results import error_code, send_again, throttled
+from ..errors import RateLimitError, ShopSociallyError
 from ..models import Transaction
+from ..ratelimit import DEFAULT_COOLDOWN, MAX_COOLDOWN
 from . import _runtime as rt
 from . import ignore_late_signals
 from .csvinput import SPECS, InputFile, Row, RowReader, check_input
-from .journal import TICK_SECONDS, JournalFile, Pending, now
+from .journal import JournalFile, Pending, now
 from .journaling import open_journal, say_failures, write_failures
+from .outputs import plural
 from .progress import progress
 from .settling import Doubt, settle_rows, utc
 
 Method = Callable[..., Awaitable[Transaction]]
+#: How long a row refused by the account's rate limit (429) keeps waiting and going again
+#: before it is reported failed (certainly not applied: safe to send again), in seconds.
+THROTTLED_AT_MOST = 600.0
 
 
 @attrs.frozen
@@ -47,6 +58,8 @@ class BulkJob:
     encoding: str | None = None
     allow_changed_input: bool = False
     policy: bulk.SettlePolicy = attrs.field(factory=bulk.SettlePolicy)
+    ignore_columns: tuple[str, ...] = ()
+    force_new_run: bool = False
 
 
 def default_paths(csv_path: Path) -> tuple[Path, Path]:
@@ -66,12 +79,14 @@ def _method(client: ShopSociallyClient, kind: str) -> Method:
 
 async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
     """Check the file, settle what an earlier run left in doubt, send the rest."""
-    checked = await anyio.to_thread.run_sync(check_input, job.csv_path, job.kind, job.encoding)
+    checked = await anyio.to_thread.run_sync(
+        check_input, job.csv_path, job.kind, job.encoding, job.ignore_columns
+    )
     if checked.repeated:
         rt.say(
             f"note: {checked.repeated} rows repeat an earlier row exactly; should one end in "
             "doubt, settling cannot tell the copies apart (give each a unique "
-            f"{_unique_column(job.kind)})"
+            f"{SPECS[job.kind].identity or 'row'})"
         )
     async with settings.client() as client:
         binding = {
@@ -79,15 +94,13 @@ async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
             "partner_id": settings.partner_id,
             "encoding": checked.encoding,
         }
-        journal = await anyio.to_thread.run_sync(open_journal, job, binding, checked)
+        journal = await anyio.to_thread.run_sync(
+            lambda: open_journal(job, binding, checked, deadline=client.deadline)
+        )
         try:
             return await _Session(settings, client, job, checked, journal).run()
         finally:
             journal.close()
-
-
-def _unique_column(kind: str) -> str:
-    return {"deduct": "reason", "award": "order_id"}.get(kind, "row")
 
 
 class _Session:
@@ -116,11 +129,8 @@ class _Session:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(self._watch_signals)  # until the very end, _finish included
             with self._hard:
-                async with anyio.create_task_group() as ticking:
-                    ticking.start_soon(self._tick)
-                    await rt.preflight(self.client)
-                    await self._phases()
-                    ticking.cancel_scope.cancel()
+                await rt.preflight(self.client)
+                await self._phases()
             code = await anyio.to_thread.run_sync(self._finish)
             tasks.cancel_scope.cancel()
         ignore_late_signals()
@@ -146,9 +156,9 @@ class _Session:
         if not pending:
             return
         interrupted = set(state.sending)
-        death = utc(max(self.journal.previous_end, 0.0) + TICK_SECONDS)
+        deadline = self.client.deadline or self.settings.deadline
         doubts = [
-            Doubt(p.cells, utc(p.sent_at), utc(p.failed_at) if p.failed_at else death)
+            Doubt(p.cells, utc(p.sent_at), utc(p.last_on_its_way(deadline)))
             for p in pending.values()
         ]
         settled = await settle_rows(
@@ -181,18 +191,17 @@ class _Session:
     async def _send_rows(self) -> None:
         state, job = self.journal.state, self.job
         todo = await anyio.to_thread.run_sync(self._count_open)
-        self.counters.total, self.skipped = todo, self.checked.rows - todo
+        self.skipped = self.checked.rows - todo
         if self.skipped:
-            rt.say(f"skipped {self.skipped} rows already done (from {job.journal_path})")
-        rows = (r for r in RowReader(job.csv_path, job.kind, self.checked.encoding)
-                if state.is_open(r.key))  # fmt: skip
+            rows_done = plural(self.skipped, "row", "rows")
+            rt.say(f"skipped {self.skipped} {rows_done} already done (from {job.journal_path})")
+        # The clock starts now: the rate and time shown are the sending's, not the settling's.
+        self.counters.total, self.counters.started_at = todo, time.monotonic()
+        rows = (r for r in self._reader() if state.is_open(r.key))
         async with (
+            # --rate paces every request through the client's limiter (retries included)
             bulk.run_many(
-                self._call,
-                rows,
-                concurrency=self.settings.workers(),
-                rate=self.settings.rate,
-                counters=self.counters,
+                self._call, rows, concurrency=self.settings.workers(), counters=self.counters
             ) as run,
             progress(job.kind, self.counters),
         ):
@@ -200,14 +209,38 @@ class _Session:
             async for result in run:
                 self._record(result)
 
+    def _reader(self) -> RowReader:
+        job = self.job
+        return RowReader(job.csv_path, job.kind, self.checked.encoding, ignored=job.ignore_columns)
+
     def _count_open(self) -> int:
-        reader = RowReader(self.job.csv_path, self.job.kind, self.checked.encoding)
-        return sum(self.journal.state.is_open(row.key) for row in reader)
+        return sum(self.journal.state.is_open(row.key) for row in self._reader())
 
     async def _call(self, row: Row) -> Transaction:
-        sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
-        await self.journal.record_durably(sent)  # on disk before the request leaves
-        return await self._method(**row.arguments)
+        """Send the row; while the account's limit refuses it (nothing applied), wait and
+        send it again (journaled sent again first: its window starts at the new send)."""
+        throttled_since: float | None = None
+        for rounds in range(1, 1_000_000):
+            sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
+            await self.journal.record_durably(sent)  # on disk before the request leaves
+            try:
+                return await self._method(**row.arguments)
+            except ShopSociallyError as exc:
+                if throttled(exc) and throttled_since is None:
+                    throttled_since = time.monotonic()
+                if not self._goes_again(exc, rounds, throttled_since):
+                    raise
+                await anyio.sleep(_pause(exc, rounds))
+                self.counters.record_retry()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _goes_again(
+        self, error: ShopSociallyError, rounds: int, throttled_since: float | None
+    ) -> bool:
+        if self.stopped_by is not None or not send_again(error, rounds):
+            return False
+        waited = 0.0 if throttled_since is None else time.monotonic() - throttled_since
+        return waited < THROTTLED_AT_MOST
 
     def _record(self, result: bulk.BulkResult[Row, Transaction]) -> None:
         record: dict[str, Any] = {"t": "done", "k": result.input.key, "at": now()}
@@ -216,19 +249,18 @@ class _Session:
         else:
             assert result.error is not None
             outcome = "unknown" if result.outcome_unknown else "failed"
+            if self.stopped_by is not None and throttled(result.error):
+                outcome = "resend"  # held back by the limit when the stop came: --resume sends it
             record.update(outcome=outcome, code=error_code(result.error), msg=str(result.error))
         self.journal.record(record)
-
-    async def _tick(self) -> None:
-        while True:
-            await anyio.sleep(TICK_SECONDS)
-            self.journal.record({"t": "tick", "at": now()})
 
     async def _watch_signals(self) -> None:
         with anyio.open_signal_receiver(*rt.STOP_SIGNALS) as signals:
             async for signum in signals:
                 if signum == getattr(signal, "SIGHUP", None):
                     rt.detach_terminal()
+                if self.finished:
+                    continue  # every row is done: only the report is left to write
                 if self.stopped_by is not None:
                     self._hard.cancel()
                     return
@@ -255,9 +287,26 @@ class _Session:
         return _report(self, failures)
 
 
+def _pause(error: ShopSociallyError, rounds: int) -> float:
+    """How long a row waits before it goes again: a 429's Retry-After (the client's rate
+    limiter, when --rate is given, holds every other row back as long), else a short
+    backoff."""
+    if not throttled(error):
+        return min(0.5 * rounds, 5.0)
+    hint = error.retry_after if isinstance(error, RateLimitError) else None
+    return min(DEFAULT_COOLDOWN if hint is None else hint, MAX_COOLDOWN)
+
+
 def _report(session: _Session, failures: list[Any]) -> int:
     say_failures(session.job.failures_path, failures)
-    if session.stopped_by is not None:
+    state = session.journal.state
+    job, checked = session.job, session.checked
+    rt.say(
+        f"{job.csv_path} ({checked.size} bytes, {checked.rows} "
+        f"{plural(checked.rows, 'row', 'rows')}), every run of {job.journal_path}: "
+        f"{state.applied} applied, {len(failures)} failed"
+    )
+    if session.stopped_by is not None and not session.finished:
         rt.say(f"{rt.stop_message(session.stopped_by)}. To resume: {rt.resume_command()}")
         if rt.api_key_was_given():
             rt.say(rt.api_key_hint())

@@ -13,8 +13,9 @@ import codecs
 import csv
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,21 @@ MAX_AMOUNT = Decimal(1_000_000_000)
 MAX_REPORTED = 20
 
 
+#: An amount as a person writes it: ASCII digits, at most one decimal point. Not "1_0",
+#: "+3", "1e3", "١٢" or " 1,000": Python's Decimal reads some of those, a spreadsheet's
+#: reader another way, so none of them is guessed.
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_FORM = "digits and at most one decimal point, e.g. 12 or 12.5"
+
+
 def _number(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidArgumentError(f"{text!r} is not a number") from None
-    if not value.is_finite() or value <= 0:
+    if text.startswith("-") and _PLAIN_NUMBER.fullmatch(text[1:]):
+        raise InvalidArgumentError(f"{text!r} is not a positive number")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise InvalidArgumentError(f"{text!r} is not a number ({_FORM})")
+    value = Decimal(text)
+    if value <= 0:
         raise InvalidArgumentError(f"{text!r} is not a positive number")
     if value > MAX_AMOUNT:
         raise InvalidArgumentError(f"{text!r} is more than {MAX_AMOUNT:,}, the most accepted")
@@ -58,8 +68,8 @@ def _amount(name: str, text: str) -> Decimal:
 
 def _whole(name: str, text: str) -> int:
     value = _number(text)
-    if value != value.to_integral_value():
-        raise InvalidArgumentError(f"{text!r} is not a whole number of points")
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise InvalidArgumentError(f"{text!r} is not a whole number of points (digits only)")
     return int(value)
 
 
@@ -72,13 +82,16 @@ Convert = Callable[[str, str], Any]
 
 @attrs.frozen
 class Spec:
-    """The columns one command reads, how each cell becomes an argument, and which columns
-    are ours alone (``unsent``: read and checked, never sent to the API)."""
+    """The columns one command reads, how each cell becomes an argument, which columns
+    are ours alone (``unsent``: read and checked, never sent to the API), and the column
+    that names a row whatever its other cells say (``identity``: what ties an edited row to
+    its journal records, see :mod:`.identity`)."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     converters: dict[str, Convert] = attrs.field(factory=dict)
     unsent: tuple[str, ...] = ()
+    identity: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -90,15 +103,21 @@ class Spec:
 
 SPECS = {
     "award": Spec(
-        ("user_email", "activity_id"), ("points_passed", "order_id"), {"points_passed": _amount}
+        ("user_email", "activity_id"),
+        ("points_passed", "order_id"),
+        {"points_passed": _amount},
+        identity="order_id",
     ),
     "redeem": Spec(("user_email", "redemption_id")),
-    "deduct": Spec(("user_email", "points_passed", "reason"), (), {"points_passed": _whole}),
+    "deduct": Spec(
+        ("user_email", "points_passed", "reason"), (), {"points_passed": _whole}, identity="reason"
+    ),
     "returns": Spec(
         ("order_id",),
         ("returned_amount", "user_email"),
         {"returned_amount": _amount},
         unsent=("user_email",),
+        identity="order_id",
     ),
 }
 
@@ -187,14 +206,20 @@ def _not_decodable(
     )
 
 
-def _check_header(path: Path, header: list[str] | None, spec: Spec) -> list[str]:
+def _check_header(
+    path: Path, header: list[str] | None, spec: Spec, ignored: Collection[str]
+) -> list[str]:
     if not header or not any(h.strip() for h in header):
         raise CliError(f"{path}: the file is empty; the first line must name the columns")
     names = [h.strip() for h in header]
-    unknown = [n for n in names if n not in spec.columns and n not in RESULT_COLUMNS]
+    known = (*spec.columns, *RESULT_COLUMNS, *ignored)
+    unknown = [n for n in names if n not in known]
     if unknown:
+        # Refused, not skipped: a misspelt optional column (points_pased, order-id) would
+        # otherwise change what is sent without a word.
         raise CliError(
-            f"{path} line 1: unknown column {unknown[0]!r}; expected {', '.join(spec.columns)}"
+            f"{path} line 1: unknown column {unknown[0]!r}; expected {', '.join(spec.columns)} "
+            f"(to send the file with it left out, pass --ignore-column {unknown[0]})"
         )
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -214,15 +239,22 @@ def row_digest(kind: str, spec: Spec, cells: Mapping[str, str]) -> str:
 class _Parser:
     """Turns the data rows of one file into :class:`Row` s (or raises :class:`_BadRow`)."""
 
-    def __init__(self, path: Path, kind: str, names: list[str]) -> None:
+    def __init__(
+        self, path: Path, kind: str, names: list[str], ignored: Collection[str] = ()
+    ) -> None:
         self.path, self.kind, self.spec, self.names = path, kind, SPECS[kind], names
+        self._ignored = frozenset(ignored)
         self._seen: dict[str, int] = {}
 
     def row(self, line: int, values: list[str]) -> Row:
         if len(values) != len(self.names):
             raise _BadRow(f"line {line}: {len(values)} fields, the header has {len(self.names)}")
         everything = {n: v.strip() for n, v in zip(self.names, values, strict=True)}
-        cells = {n: everything[n] for n in self.names if n not in RESULT_COLUMNS}
+        cells = {
+            n: everything[n]
+            for n in self.names
+            if n not in RESULT_COLUMNS and n not in self._ignored
+        }
         results = {n: everything[n] for n in self.names if n in RESULT_COLUMNS}
         arguments = {name: self._cell(line, name, cells) for name in self.spec.columns}
         arguments = {name: value for name, value in arguments.items() if value is not None}
@@ -268,17 +300,23 @@ class RowReader:
     """One pass over a file's data rows (the header is checked on creation).
 
     With ``problems`` a list, bad rows are appended to it and skipped; otherwise the first
-    raises :class:`CliError`. After the pass, ``repeated`` counts rows whose content
-    appeared earlier in the file.
+    raises :class:`CliError`. Columns named in ``ignored`` are read past, never sent. After
+    the pass, ``repeated`` counts rows whose content appeared earlier in the file.
     """
 
     def __init__(
-        self, path: Path, kind: str, encoding: str, problems: list[str] | None = None
+        self,
+        path: Path,
+        kind: str,
+        encoding: str,
+        problems: list[str] | None = None,
+        *,
+        ignored: Collection[str] = (),
     ) -> None:
         self.path, self.problems = path, problems
         self._reader = csv.reader(text_lines(path, encoding))
-        self.names = _check_header(path, next(self._reader, None), SPECS[kind])
-        self._parser = _Parser(path, kind, self.names)
+        self.names = _check_header(path, next(self._reader, None), SPECS[kind], ignored)
+        self._parser = _Parser(path, kind, self.names, ignored)
 
     @property
     def repeated(self) -> int:
@@ -296,16 +334,18 @@ class RowReader:
                 self.problems.append(f"{self.path} {exc}")
 
 
-def check_input(path: Path, kind: str, given_encoding: str | None) -> InputFile:
+def check_input(
+    path: Path, kind: str, given_encoding: str | None, ignored: Collection[str] = ()
+) -> InputFile:
     """Read the whole file once: every bad row is reported before anything is sent."""
     encoding = resolve_encoding(path, given_encoding)
     problems: list[str] = []
-    reader = RowReader(path, kind, encoding, problems)
+    reader = RowReader(path, kind, encoding, problems, ignored=ignored)
     rows = sum(1 for _ in reader)
     if problems:
         raise CliError(_problems_message(path, problems))
     size, sha256 = file_identity(path)
-    columns = [n for n in reader.names if n not in RESULT_COLUMNS]
+    columns = [n for n in reader.names if n not in RESULT_COLUMNS and n not in ignored]
     return InputFile(path, encoding, columns, rows, reader.repeated, size, sha256)
 
 

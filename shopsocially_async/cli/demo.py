@@ -1,4 +1,4 @@
-"""``demo``: the library end to end on the embedded server, and ``serve``.
+"""``demo``: the library end to end on the embedded server.
 
 The demo seeds a program, serves it on a loopback port (real sockets), injects faults, runs
 bulk awards, redeems and returns, exports the ledger and the members, then reconciles:
@@ -8,11 +8,11 @@ settled against the server's ledger, and every member's balance equals the ledge
 
 from __future__ import annotations
 
-import contextlib
 import json
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +39,8 @@ from .progress import progress
 
 OP_HEADER = "x-fake-op-id"  # the fake counts applied writes per value of this header
 DEMO_RETRIES = RetryPolicy(max_retries=4, initial_delay=0.02, max_delay=0.2, max_retry_after=0.1)
+#: Settling's grace in the demo: the embedded server ends a request when its answer is lost.
+DEMO_GRACE = 0.2
 DEMO_FAULTS = (
     Fault("rate_limit", route="POST /award", probability=0.03, retry_after=0.05),
     Fault("server_error", route="POST /award", probability=0.02),
@@ -66,14 +68,25 @@ class Write:
     op: str
     kind: str
     arguments: dict[str, Any]
+    member: str | None = None  # a return's member (not sent): it lets the return be settled
+
+    def settle_input(self) -> bulk.AwardInput | bulk.RedeemInput | bulk.ReturnInput:
+        """The write as settling reads it."""
+        if self.kind == "award":
+            return bulk.AwardInput(**self.arguments)
+        if self.kind == "redeem":
+            return bulk.RedeemInput(**self.arguments)
+        return bulk.ReturnInput(**self.arguments, user_email=self.member)
 
 
 @attrs.define
 class Outcomes:
-    """What the client was told about every write."""
+    """What the client was told about every write, and what settling said of those whose
+    answer was lost (by op id)."""
 
     results: list[bulk.BulkResult[Write, Transaction]] = attrs.field(factory=list)
-    rows: list[tuple[str, bulk.RunCounters]] = attrs.field(factory=list)
+    rows: list[tuple[str, bulk.RunCounters, Counter[bulk.Verdict]]] = attrs.field(factory=list)
+    settled: dict[str, bulk.Verdict] = attrs.field(factory=dict)
 
 
 async def run_demo(plan: DemoPlan) -> int:
@@ -147,7 +160,7 @@ def _return_writes(orders: list[Write]) -> Iterable[Write]:
         arguments: dict[str, Any] = {"order_id": order.arguments["order_id"]}
         if i % 2:
             arguments["returned_amount"] = order.arguments["points_passed"] / 2
-        yield Write(f"return-{i}", "returns", arguments)
+        yield Write(f"return-{i}", "returns", arguments, order.arguments["user_email"])
 
 
 async def _run(
@@ -168,8 +181,33 @@ async def _run(
         bulk.run_many(send, writes, concurrency=plan.concurrency, counters=counters) as run,
         progress(label, counters),
     ):
-        outcomes.results.extend([r async for r in run])
-    outcomes.rows.append((label, counters))
+        results = [r async for r in run]
+    outcomes.results.extend(results)
+    verdicts = await _settle_lost_answers(client, results, counters, outcomes)
+    outcomes.rows.append((label, counters, verdicts))
+
+
+async def _settle_lost_answers(
+    client: ShopSociallyClient,
+    results: list[bulk.BulkResult[Write, Transaction]],
+    counters: bulk.RunCounters,
+    outcomes: Outcomes,
+) -> Counter[bulk.Verdict]:
+    """Settle the writes whose answer was lost by reading the ledger back (the demo's
+    faults are all over once the call ends: a short grace will do); the verdicts."""
+    lost = [r for r in results if r.outcome_unknown and r.started_at is not None]
+    claimed = bulk.ClaimedIds(r.value.id for r in outcomes.results if r.value and r.value.id)
+    writes = [
+        bulk.InDoubtWrite(input=r.input.settle_input(), sent_at=sent, failed_at=r.finished_at)
+        for r in lost
+        if (sent := r.started_at) is not None
+    ]
+    policy = bulk.SettlePolicy(grace=DEMO_GRACE)
+    settlements = await bulk.settle(client, writes, claimed=claimed, policy=policy)
+    for result, settled in zip(lost, settlements, strict=True):
+        outcomes.settled[result.input.op] = settled.verdict
+        counters.record_settlement(settled.verdict.value)
+    return Counter(s.verdict for s in settlements)
 
 
 async def _exports(client: ShopSociallyClient, out_dir: Path, outcomes: Outcomes) -> list[Path]:
@@ -183,7 +221,7 @@ async def _exports(client: ShopSociallyClient, out_dir: Path, outcomes: Outcomes
         counters = bulk.RunCounters()
         async with progress(label, counters):
             await export(client, path, from_date=since, to_date=today, counters=counters)
-        outcomes.rows.append((label, counters))
+        outcomes.rows.append((label, counters, Counter()))
     return files
 
 
@@ -200,7 +238,7 @@ def _reconcile(
     report = check_exactly_once(fake, writes)
     return [
         _exactly_once(report),
-        _unknowns(report),
+        _unknowns(report, fake, outcomes),
         _balances(fake, files[1]),
         _export_complete(fake, outcomes, files[0]),
     ]
@@ -219,14 +257,27 @@ def _exactly_once(report: ExactlyOnceReport) -> tuple[bool, str]:
     return not wrong, text if not wrong else f"{len(where)} writes disagree: {where[:5]}"
 
 
-def _unknowns(report: ExactlyOnceReport) -> tuple[bool, str]:
+def _unknowns(
+    report: ExactlyOnceReport, fake: FakeShopSocially, outcomes: Outcomes
+) -> tuple[bool, str]:
+    """The writes whose answer was lost: settled from the ledger, checked against the
+    server's own books (and none of them sent twice)."""
     twice = [v for v in report.violations if v.reported is Reported.OUTCOME_UNKNOWN]
-    unknown = report.counts.get(Reported.OUTCOME_UNKNOWN, 0)
-    return not twice, (
-        f"{unknown} outcome-unknown writes (answers lost) reconciled "
-        f"against the ledger: {report.unknown_applied} had applied, "
-        f"{unknown - report.unknown_applied} had not; none was sent twice"
+    applied_ops = fake.stats.applied_ops
+    said = {verdict: [op for op, v in outcomes.settled.items() if v is verdict]
+            for verdict in bulk.Verdict}  # fmt: skip
+    wrong = [op for op in said[bulk.Verdict.APPLIED] if applied_ops[op] != 1]
+    wrong += [op for op in said[bulk.Verdict.NOT_APPLIED] if applied_ops[op]]
+    ambiguous = len(said[bulk.Verdict.AMBIGUOUS])
+    text = (
+        f"{len(outcomes.settled)} writes lost their answer; reading the ledger back settled "
+        f"them: {len(said[bulk.Verdict.APPLIED])} applied, "
+        f"{len(said[bulk.Verdict.NOT_APPLIED])} not applied"
+        + (f", {ambiguous} ambiguous" if ambiguous else "")
+        + f"; the server's books agree with {len(outcomes.settled) - len(wrong)} of them; "
+        "none was sent twice"
     )
+    return not twice and not wrong, text
 
 
 def _balances(fake: FakeShopSocially, members_file: Path) -> tuple[bool, str]:
@@ -261,15 +312,16 @@ def _print_summary(
     elapsed: float,
 ) -> None:
     table = Table(title="shopsocially-async demo", title_justify="left")
-    for column in ("step", "items", "ok", "failed", "unknown", "retries", "req/s", "s"):
+    columns = ("step", "items", "ok", "failed", "answer lost", "retries", "req/s", "s")
+    for column in columns:
         table.add_column(column, justify="left" if column == "step" else "right")
-    for label, c in outcomes.rows:
+    for label, c, verdicts in outcomes.rows:
         table.add_row(
             label,
             str(c.processed),
             str(c.succeeded),
             str(c.failed),
-            str(c.outcome_unknown),
+            _settled_cell(verdicts),
             str(c.retries),
             f"{c.requests / c.elapsed:.0f}",
             f"{c.elapsed:.1f}",
@@ -285,65 +337,13 @@ def _print_summary(
     )
 
 
-def serve_forever(
-    host: str,
-    port: int,
-    members: int,
-    transactions: int,
-    seed: int,
-    faults: Sequence[Fault] = (),
-    *,
-    rate_limit: int | None = None,
-) -> None:
-    """``serve``: seed, arm the faults, bind the port, print how to connect (only once the
-    port is ours), then serve in the foreground until Ctrl-C; with a rate limit, say at the
-    end how the traffic compared with it."""
-    fake = FakeShopSocially(rng_seed=seed, rate_limit=rate_limit).seed(
-        members=members, transactions=transactions, rng_seed=seed
+def _settled_cell(verdicts: Counter[bulk.Verdict]) -> str:
+    """``22: 3 applied`` (settled from the ledger: the rest did not apply, or stay
+    ambiguous when said; ``ok`` and ``failed`` count them by their verdict)."""
+    lost = sum(verdicts.values())
+    if not lost:
+        return "0"
+    ambiguous = verdicts[bulk.Verdict.AMBIGUOUS]
+    return f"{lost}: {verdicts[bulk.Verdict.APPLIED]} applied" + (
+        f", {ambiguous} ambiguous" if ambiguous else ""
     )
-    for fault in faults:
-        try:
-            fake.inject(fault)
-        except ValueError as exc:
-            raise rt.CliError(f"--fault/--latency: {exc}") from None
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            fake.run_forever(
-                host=host, port=port, log_level="warning", on_bound=lambda url: _banner(fake, url)
-            )
-    except OSError as exc:
-        raise rt.CliError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}; pass another --port "
-            "(0 picks a free one)"
-        ) from None
-    if rate_limit is not None:
-        Console(highlight=False, soft_wrap=True).print(
-            f"{len(fake.arrivals)} requests, {len(fake.throttled)} answered 429; the busiest "
-            f"1-second window held {fake.busiest_window()} (limit {rate_limit})",
-            markup=False,
-        )
-
-
-def _rate_limit_line(rate_limit: int | None) -> list[str]:
-    if rate_limit is None:
-        return []
-    return [f"Account rate limit: {rate_limit} requests/s (beyond it: 429 RATE_LIMIT_EXCEEDED)"]
-
-
-def _banner(fake: FakeShopSocially, base_url: str) -> None:
-    members = fake.members
-    lines = [
-        f"Embedded ShopSocially API with {len(members)} members on {base_url}",
-        f"  export SHOPSOCIALLY_BASE_URL={base_url}",
-        f"  export SHOPSOCIALLY_PARTNER_ID={fake.partner_id}",
-        f"  export SHOPSOCIALLY_API_KEY={fake.api_key}",
-        *([f"  a member: {members[0].email}"] if members else []),
-        f"  curl -H 'partner-id: {fake.partner_id}' -H 'api-key: {fake.api_key}' "
-        f"{base_url}/activities",
-        *(f"  fault: {f.kind} on {', '.join(f.route)}" for f in fake.faults),
-        *_rate_limit_line(fake.rate_limit),
-        "Ctrl-C stops it.",
-    ]
-    console = Console(highlight=False, soft_wrap=True)  # soft_wrap: no line is ever cut
-    for line in lines:
-        console.print(line, markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import anyio
@@ -52,6 +52,22 @@ def resolve_format(out: Path, given: str | None) -> ExportFormat:
     if inferred is not None and inferred != given:
         raise rt.CliError(f"--format {given} contradicts --out {out}: drop one of them")
     return "csv" if given == "csv" else "jsonl"
+
+
+def today_utc() -> date:
+    """Today's date in UTC (the API's days are UTC days)."""
+    return datetime.now(timezone.utc).date()
+
+
+def say_if_partial(job: ExportJob) -> None:
+    """A day is complete only once it is over: warn when ``--to`` reaches today or later."""
+    today = today_utc()
+    if job.to_date >= today:
+        rt.say(
+            f"note: --to {job.to_date} reaches today ({today}, UTC), which is not over: "
+            f"{job.kind} recorded after this export reads its day are not in it (the next "
+            f"export should start at --from {today})"
+        )
 
 
 def check_output(job: ExportJob) -> None:

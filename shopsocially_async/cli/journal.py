@@ -4,15 +4,20 @@ One record per line, ``CRC SP JSON LF``: the CRC-32 of the JSON text as 8 hex di
 every record is self-delimiting and checked on its own. Records (``"t"``):
 
 ``journal``  the first: command, options bound to the journal (base URL, partner, encoding)
-``run``      a run started: its input file's size and SHA-256, its pid
+``run``      a run started: its input file's path, size and SHA-256, its pid, and its
+             client's call ``deadline`` (seconds: no attempt of a call it made outlives
+             the call's send time plus this)
 ``sent``     a row is about to be sent: its key, line, cells and time. Written and fsynced
              *before* the request leaves (fsyncs are batched: a group commit that every
-             sender of the batch awaits)
+             sender of the batch awaits); written again before a row refused for the
+             moment (HTTP 429) goes again
 ``done``     what came of a row: ``applied`` (``id``), ``failed`` (certainly not applied),
-             ``unknown`` (may have applied), ``not_applied`` / ``ambiguous`` (settled by
+             ``unknown`` (may have applied), ``resend`` / ``ambiguous`` (settled by
              reading the ledger back; ``candidates``)
-``tick``     the run is alive (every second: bounds when a killed run's requests left)
 ``complete`` the input was processed to the end
+
+(Journals written before the run's ``deadline`` was recorded also hold ``tick`` records:
+they are read past.)
 
 Rows are keyed by content (a digest of the command and the row's cells, plus which
 occurrence of that content it is), not by line number, so inserting a row does not shift
@@ -29,6 +34,7 @@ import re
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,7 +45,6 @@ import attrs
 from ..bulk import ClaimedIds
 
 VERSION = 1
-TICK_SECONDS = 1.0
 #: An fsync quicker than this runs in the event loop (see :class:`GroupCommit`).
 INLINE_FSYNC_SECONDS = 0.002
 _RECORD = re.compile(rb"([0-9a-f]{8}) (\{.*\})\n")
@@ -87,6 +92,17 @@ class Pending:
     failed_at: float | None = None
     code: str = "INTERRUPTED"
     message: str = "interrupted in flight; may have been applied"
+    #: The call deadline of the run that sent it (None: a journal from before it was kept).
+    deadline: float | None = None
+
+    def last_on_its_way(self, fallback_deadline: float) -> float:
+        """When the row's request was last possibly on its way: when its call ended, or
+        (never answered: the run was stopped or killed) its send plus its run's deadline,
+        which bounds every attempt of the call whether or not the run lived that long."""
+        if self.failed_at is not None:
+            return self.failed_at
+        deadline = fallback_deadline if self.deadline is None else self.deadline
+        return self.sent_at + deadline
 
 
 @attrs.define
@@ -108,6 +124,7 @@ class JournalState:
 
     header: dict[str, Any] | None = None
     last_input: dict[str, Any] | None = None
+    run_deadline: float | None = None
     complete: dict[str, Any] | None = None
     last_at: float = 0.0
     done: set[str] = attrs.field(factory=set)
@@ -126,11 +143,14 @@ class JournalState:
             self.header = record
         elif kind == "run":
             self.last_input, self.complete = record.get("input"), None
+            self.run_deadline = record.get("deadline")
         elif kind == "complete":
             self.complete = record
         elif kind == "sent":
             self.started, key = True, record["k"]
-            self.sending[key] = Pending(record["line"], record["row"], record["at"])
+            self.sending[key] = Pending(
+                record["line"], record["row"], record["at"], deadline=self.run_deadline
+            )
         elif kind == "done":
             self._done(record)
 
@@ -166,16 +186,35 @@ class JournalState:
         """Whether the row still needs sending (not done, not waiting to be settled)."""
         return key not in self.done and key not in self.sending and key not in self.unknown
 
+    def may_have_applied(self, key: str) -> bool:
+        """Whether the row applied or may have: applied, in doubt, or settled ambiguous."""
+        if key in self.sending or key in self.unknown:
+            return True
+        failure = self.failures.get(key)
+        return key in self.done and (failure is None or failure.unknown)
+
+    @property
+    def failed_rows(self) -> int:
+        """Rows that did not apply or may have (the failures file's rows)."""
+        return len(self.failures) + len(self.sending) + len(self.unknown)
+
+
+def records(handle: IO[bytes]) -> Iterator[tuple[int, int, bytes, dict[str, Any] | None]]:
+    """Every line of a journal from its start: its number, byte offset, bytes and record
+    (None when damaged or torn)."""
+    handle.seek(0)
+    offset = 0
+    for number, line in enumerate(iter(handle.readline, b""), start=1):
+        yield number, offset, line, decode(line)
+        offset += len(line)
+
 
 def load(handle: IO[bytes]) -> tuple[JournalState, int]:
     """Fold every record of an open journal; returns the state and the size of its intact
     part (a torn or damaged tail is left out). Raises :class:`JournalDamaged` when a
     damaged record is followed by an intact one."""
     state, good_size, damage = JournalState(), 0, None
-    handle.seek(0)
-    offset = 0
-    for number, line in enumerate(iter(handle.readline, b""), start=1):
-        record = decode(line)
+    for number, offset, line, record in records(handle):
         if record is None:
             damage = damage or (number, offset)
         elif damage is not None:
@@ -184,7 +223,6 @@ def load(handle: IO[bytes]) -> tuple[JournalState, int]:
         else:
             state.apply(record)
             good_size = offset + len(line)
-        offset += len(line)
     return state, good_size
 
 
@@ -260,12 +298,14 @@ class JournalFile:
         self._fd = -1
         self.state = JournalState()
         self.fresh = True
-        self.previous_end = 0.0
         self._commits: GroupCommit | None = None
 
-    def open(self) -> JournalFile:
-        """Open (creating it), lock, and read it; cut a torn tail off."""
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    def open(self, *, create: bool = True) -> JournalFile:
+        """Open (creating it unless ``create`` is false: FileNotFoundError), lock, and read
+        it; cut a torn tail off. Created readable by its owner only: it holds members'
+        emails."""
+        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT if create else 0)
+        self._fd = os.open(self.path, flags, 0o600)
         try:
             _lock(self._fd, self.path)
             with os.fdopen(os.dup(self._fd), "rb") as handle:
@@ -276,7 +316,6 @@ class JournalFile:
             self.close()
             raise
         self.fresh = self.state.header is None
-        self.previous_end = self.state.last_at
         self._commits = GroupCommit(self._fd, fsync=self._fsync)
         return self
 
@@ -305,6 +344,13 @@ class JournalFile:
         sequence = self.commits.append(record)
         self.state.apply(record)
         return sequence
+
+    def each_record(self) -> Iterator[dict[str, Any]]:
+        """Every intact record of the open journal, read again from its start."""
+        with os.fdopen(os.dup(self._fd), "rb") as handle:
+            for *_, record in records(handle):
+                if record is not None:
+                    yield record
 
     async def record_durably(self, record: dict[str, Any]) -> None:
         """Append a record and return once it is on disk (with the batch it joined)."""

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from . import _runtime as rt
 from .csvinput import SPECS, InputFile
 from .journal import Failure, JournalDamaged, JournalFile, JournalLocked, JournalState
-from .outputs import FAILURE_COLUMNS, flag, iso_time, write_csv
+from .outputs import FAILURE_COLUMNS, flag, iso_time, plural, resend_path, write_csv
+from .reruns import check_changed_rows, check_no_other_run
 
 if TYPE_CHECKING:
     from .bulkcmd import BulkJob
@@ -20,11 +21,20 @@ if TYPE_CHECKING:
 BOUND_OPTIONS = {"base_url": "--base-url", "partner_id": "--partner-id", "encoding": "--encoding"}
 
 
-def open_journal(job: BulkJob, binding: dict[str, Any], checked: InputFile) -> JournalFile:
-    """The journal, open, locked and checked against this run; refusals are one line."""
+def open_journal(
+    job: BulkJob, binding: dict[str, Any], checked: InputFile, *, deadline: float | None = None
+) -> JournalFile:
+    """The journal, open, locked and checked against this run; refusals are one line.
+    ``deadline`` is the run's call deadline (recorded: it bounds when a request the run
+    sent may still be on its way, should the run die)."""
     journal = JournalFile(job.journal_path)
     try:
-        journal.open()
+        journal.open(create=not job.resume)
+    except FileNotFoundError:
+        raise rt.CliError(
+            f"--resume: there is no journal at {job.journal_path}, so there is no run to "
+            "continue (name it with --journal, or leave out --resume to start a run)"
+        ) from None
     except JournalDamaged as exc:
         raise rt.CliError(_damaged(job, exc)) from None
     except JournalLocked as exc:
@@ -32,7 +42,9 @@ def open_journal(job: BulkJob, binding: dict[str, Any], checked: InputFile) -> J
     try:
         _check(journal, job, binding, checked)
         header = {"command": job.kind, "options": binding}
-        journal.start(header, {"input": checked.identity, "resume": job.resume})
+        run = {"input": checked.identity, "path": str(job.csv_path), "resume": job.resume,
+               "deadline": deadline}  # fmt: skip
+        journal.start(header, run)
     except BaseException:
         journal.close()
         raise
@@ -53,29 +65,43 @@ def _damaged(job: BulkJob, exc: JournalDamaged) -> str:
 
 def _check(journal: JournalFile, job: BulkJob, binding: dict[str, Any], checked: InputFile) -> None:
     state, path = journal.state, job.journal_path
-    if journal.fresh:
-        return
-    if not state.started:
+    if not journal.fresh and not state.started:
         journal.restart()  # it never sent a row: nothing to resume, nothing to protect
+    if journal.fresh:
+        check_no_other_run(job, checked)
         return
     _check_binding(state, job, binding)
     same_input = state.last_input == checked.identity
-    if state.complete is not None:
+    if state.complete is not None and (same_input or not _continues_changed(job)):
         _already_complete(state, job, same_input)
     if not job.resume:
         raise rt.CliError(
             f"{path} exists from an interrupted run: pass --resume to continue it (rows that "
-            "may have applied are settled first, never sent twice), or --journal NEW to start "
-            "a separate run"
+            "may have applied are settled first, never sent twice)"
         )
-    if not same_input and not job.allow_changed_input:
+    if same_input:
+        return
+    if not job.allow_changed_input:
         before = (state.last_input or {}).get("size")
         raise rt.CliError(
             f"{job.csv_path} changed since {path} was written ({before} bytes then, "
-            f"{checked.size} now): pass --allow-changed-input to continue anyway (rows are "
-            "matched by content, so none that may have applied is sent again), or --journal "
-            "NEW to start a separate run"
+            f"{checked.size} now): put the file back as it was and pass --resume, or pass "
+            f"--resume --allow-changed-input to continue with it as it is ({_MATCHING[job.kind]})"
         )
+    check_changed_rows(journal, job, checked)
+
+
+def _continues_changed(job: BulkJob) -> bool:
+    return job.resume and job.allow_changed_input
+
+
+#: How --allow-changed-input matches rows, said in its refusal and its help.
+_MATCHING = {
+    kind: "rows are matched by content"
+    + (f" and by {spec.identity}" if spec.identity else "")
+    + "; a row that may have applied is never sent again, and an edited one is refused"
+    for kind, spec in SPECS.items()
+}
 
 
 def _check_binding(state: JournalState, job: BulkJob, binding: dict[str, Any]) -> None:
@@ -83,14 +109,16 @@ def _check_binding(state: JournalState, job: BulkJob, binding: dict[str, Any]) -
     if header.get("command") != job.kind:
         raise rt.CliError(
             f"{job.journal_path} is the journal of a `{header.get('command')}` run, not "
-            f"`{job.kind}`: pass --journal to name another"
+            f"`{job.kind}`: check the command; a `{job.kind}` run of this file needs a journal "
+            "of its own (--journal NAME)"
         )
     written = header.get("options", {})
     for name, option in BOUND_OPTIONS.items():
         if written.get(name) != binding.get(name):
             raise rt.CliError(
                 f"{job.journal_path} was written with {option} {written.get(name)}, not "
-                f"{binding.get(name)}: run with the same {option}, or pass --journal NEW"
+                f"{binding.get(name)}: run it with {option} {written.get(name)} (--resume "
+                "continues it; nothing is sent twice)"
             )
 
 
@@ -100,15 +128,25 @@ def _already_complete(state: JournalState, job: BulkJob, same_input: bool) -> No
     if not same_input:
         raise rt.CliError(
             f"{job.journal_path} belongs to an earlier, different {job.csv_path} (completed "
-            f"{when} UTC): move or delete it, or pass --journal NEW"
+            f"{when} UTC): to send the rows of this file that it has not applied, pass "
+            f"--resume --allow-changed-input ({_MATCHING[job.kind]})"
         )
-    failed = len(state.failures)
-    see = f" (see {job.failures_path})" if failed else ""
+    failed = state.failed_rows
+    code = rt.EXIT_ITEMS_FAILED if failed else rt.EXIT_OK
+    summary = f"{state.applied} applied, {failed} {plural(failed, 'row', 'rows')} failed"
+    if not failed:
+        raise rt.CliError(
+            f"{job.csv_path} was already processed to the end on {when} UTC ({summary}): "
+            "nothing was sent",
+            code,
+            label="note",
+        )
     raise rt.CliError(
-        f"{job.csv_path} was already processed to the end on {when} UTC: {state.applied} "
-        f"applied, {failed} failed{see}. Nothing was sent; to send it all again, delete "
-        f"{job.journal_path}",
-        rt.EXIT_ITEMS_FAILED if failed else rt.EXIT_OK,
+        f"{job.csv_path} was already processed to the end on {when} UTC ({summary}, listed in "
+        f"{job.failures_path}): nothing was sent. To send the failed rows that did not apply: "
+        f"shopsocially-async reconcile {job.failures_path} (it settles the rows in doubt and "
+        f"writes those that did not apply to {resend_path(job.failures_path)}, ready to send)",
+        code,
         label="note",
     )
 
@@ -161,4 +199,5 @@ def say_failures(path: Path, failures: Sequence[Failure]) -> None:
         if unknown
         else ""
     )
-    rt.say(f"{len(failures)} failed rows written to {path}{settle}")
+    rows = plural(len(failures), "row", "rows")
+    rt.say(f"{len(failures)} failed {rows} written to {path}{settle}")

@@ -9,7 +9,10 @@ import typer
 
 from .. import bulk
 
-CsvArg = Annotated[Path, typer.Argument(help="CSV file; header names are the API's parameters")]
+CsvArg = Annotated[
+    Path,
+    typer.Argument(metavar="CSV", help="CSV file; header names are the API's parameters"),
+]
 FailuresOpt = Annotated[
     Path | None,
     typer.Option(help="Where the rows that failed go", show_default="<csv>.failures.csv"),
@@ -18,10 +21,13 @@ JournalOpt = Annotated[
     Path | None,
     typer.Option(help="The run's write-ahead journal", show_default="<csv>.journal"),
 ]
+#: A flag shows no value placeholder in the help (typer would print "<bool>").
+FLAG = ""
 ResumeOpt = Annotated[
     bool,
     typer.Option(
         "--resume",
+        metavar=FLAG,
         help="Continue an interrupted run: rows that may have applied are settled by reading "
         "the ledger back, never sent twice",
     ),
@@ -30,7 +36,28 @@ ChangedOpt = Annotated[
     bool,
     typer.Option(
         "--allow-changed-input",
-        help="Resume although the CSV changed (rows are matched by content)",
+        metavar=FLAG,
+        help="With --resume: continue although the CSV changed. Rows are matched by content "
+        "and by order_id (award, returns) or reason (deduct); a row edited after it may "
+        "have applied is refused, never sent",
+    ),
+]
+ForceNewRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force-new-run",
+        metavar=FLAG,
+        help="Start a new run of a file that another journal (or, on Temporal, another run "
+        "id) already ran: its rows are sent again, those applied included",
+    ),
+]
+IgnoreColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore-column",
+        metavar="NAME",
+        help="A column of the CSV to leave out (never sent); repeatable",
+        show_default="none: an unknown column is refused",
     ),
 ]
 EncodingOpt = Annotated[
@@ -51,7 +78,9 @@ GraceOpt = Annotated[
     float,
     typer.Option(
         min=0,
-        help="Seconds a request may still land after its caller gave up, when settling",
+        help="Seconds a request may still land after its call's deadline, when settling: a "
+        "resume reads the ledger once the interrupted run's last send is older than its "
+        "call deadline (--timeout x (--max-retries + 1)) plus this",
     ),
 ]
 DEFAULT_SKEW = bulk.SettlePolicy().clock_skew.total_seconds()
@@ -69,8 +98,12 @@ WindowOpt = Annotated[
     int | None,
     typer.Option(min=1, help="Read the range N days at a time", show_default="all at once"),
 ]
-ExportResumeOpt = Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output")]
+ExportResumeOpt = Annotated[
+    bool, typer.Option("--resume", metavar=FLAG, help="Continue from the checkpoint")
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", metavar=FLAG, help="Overwrite an existing output")
+]
 
 
 TemporalOpt = Annotated[

@@ -21,7 +21,9 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, ob
     """Replace ``path`` with these rows (returns how many); no rows removes the file."""
     temporary = path.with_name(f".{path.name}.tmp")
     count = 0
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
+    # Readable by its owner only: these files hold members' emails.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
@@ -48,3 +50,13 @@ def iso_time(seconds: float | None) -> str:
 def flag(value: bool) -> str:
     """A boolean cell."""
     return "true" if value else "false"
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``one`` or ``many``, as ``count`` asks (``1 row``, ``2 rows``)."""
+    return one if count == 1 else many
+
+
+def resend_path(path: Path) -> Path:
+    """Where ``reconcile PATH`` writes the rows that did not apply: ``PATH.resend.csv``."""
+    return path.with_name(f"{path.name.removesuffix('.csv')}.resend.csv")

@@ -18,7 +18,7 @@ import attrs
 from .. import bulk
 from . import _runtime as rt
 from .csvinput import RESULT_COLUMNS, SPECS, RowReader, resolve_encoding, text_lines
-from .outputs import write_csv
+from .outputs import plural, resend_path, write_csv
 from .settling import Doubt, settle_rows
 
 KIND_BY_COLUMN = (
@@ -45,7 +45,7 @@ class ReconcileJob:
 
     @property
     def resend_path(self) -> Path:
-        return self.path.with_name(f"{_stem(self.path)}.resend.csv")
+        return resend_path(self.path)
 
 
 def _stem(path: Path) -> str:
@@ -148,10 +148,12 @@ def _write_and_report(
         f"ambiguous: verdicts in {job.reconciled_path}"
     )
     if resend:
-        rt.say(f"the {len(resend)} rows that did not apply are in {job.resend_path}")
+        did_not = plural(len(resend), "row that did not apply is", "rows that did not apply are")
+        rt.say(f"the {len(resend)} {did_not} in {job.resend_path}")
     if ambiguous:
         rt.say(
-            f"{ambiguous} rows stay ambiguous (several transactions could be theirs, or the "
+            f"{ambiguous} {plural(ambiguous, 'row stays', 'rows stay')} ambiguous (several "
+            "transactions could be theirs, or the "
             "ledger could not be read): check their candidates by hand "
             "(shopsocially-async transaction ID), or run reconcile again later"
         )

@@ -12,6 +12,7 @@ compares every row's reported outcome with the ledger.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import subprocess
@@ -104,7 +105,14 @@ class ScaleOutcome:
 
 
 def missing_binaries() -> str | None:
-    """Why the run cannot start here (a binary is missing, and how to get it), or None."""
+    """Why the run cannot start here (a Python package or a binary is missing, and how to
+    get it), or None."""
+    for package in ("temporalio", "coredis"):
+        if importlib.util.find_spec(package) is None:
+            return (
+                f"the Python package {package} is not installed: pip install "
+                "'shopsocially-async[temporal,cli]'"
+            )
     for server in (RedisServer, TemporalServer):
         try:
             server()
@@ -316,7 +324,8 @@ async def run_demo(plan: ScalePlan) -> int:
     why = missing_binaries()
     if why is not None:
         raise rt.CliError(
-            f"demo --workers needs Redis and a Temporal dev server on this machine: {why}"
+            f"demo --workers needs the temporal extra, Redis and a Temporal dev server on this "
+            f"machine: {why}"
         )
     outcome = await run_scale(plan)
     for ok, text in outcome.checks():

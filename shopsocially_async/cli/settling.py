@@ -11,6 +11,7 @@ from .. import bulk
 from .._client import ShopSociallyClient
 from . import _runtime as rt
 from .csvinput import input_record, row_from_cells
+from .outputs import plural
 
 
 @attrs.frozen
@@ -57,7 +58,11 @@ def _say_wait(policy: bulk.SettlePolicy, writes: Sequence[bulk.InDoubtWrite]) ->
     ready = policy.ready_at(writes)
     wait = 0.0 if ready is None else (ready - datetime.now(timezone.utc)).total_seconds()
     members = len({w.user_email.lower() for w in writes if w.user_email})
-    lead = f"settling {len(writes)} rows in doubt: "
+    lead = f"settling {len(writes)} {plural(len(writes), 'row', 'rows')} in doubt: "
     if wait >= 1:
-        lead += f"waiting {wait:.0f} s for requests still on their way (--settle-grace), then "
-    rt.say(f"{lead}reading {members} members' ledgers back")
+        lead += (
+            f"waiting {wait:.0f} s for requests that may still land (until each call's "
+            "deadline has passed, then --settle-grace), then "
+        )
+    ledgers = plural(members, "member's ledger", "members' ledgers")
+    rt.say(f"{lead}reading {members} {ledgers} back")

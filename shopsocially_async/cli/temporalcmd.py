@@ -24,6 +24,7 @@ from .csvinput import RowReader, check_input
 from .exportcmd import ExportJob
 from .journal import Failure
 from .journaling import say_failures, write_failure_file
+from .outputs import plural
 from .progress import progress
 
 T = TypeVar("T")
@@ -72,6 +73,29 @@ async def connect(address: str) -> Any:
         raise rt.CliError(message, rt.EXIT_UNREACHABLE) from None
 
 
+async def check_redis(url: str) -> None:
+    """One PING, so that an unreachable or wrong ``--redis`` is one line (exit 3), not a
+    traceback."""
+    try:
+        import coredis
+    except ImportError:
+        return  # _imports() says how to install the extra
+    try:
+        client: Any = coredis.Redis.from_url(url, connect_timeout=2.0, stream_timeout=5.0)
+        async with client:
+            await client.ping()
+    except Exception as exc:  # whatever failed, Redis cannot be used
+        cause = rt.innermost(exc)  # coredis raises inside its own task group
+        raise rt.CliError(
+            f"cannot reach Redis at {redis_where(url)}: {cause}", rt.EXIT_UNREACHABLE
+        ) from None
+
+
+def redis_where(url: str) -> str:
+    """The Redis URL without credentials."""
+    return url.split("@")[-1].split("://")[-1]
+
+
 def _imports() -> Any:
     try:
         from .. import temporal
@@ -86,17 +110,25 @@ def _imports() -> Any:
 async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -> int:
     """Stage the file's rows, start (or attach to) the run, watch it, write the failures."""
     temporal = _imports()
-    checked = await anyio.to_thread.run_sync(check_input, job.csv_path, job.kind, job.encoding)
+    checked = await anyio.to_thread.run_sync(
+        check_input, job.csv_path, job.kind, job.encoding, job.ignore_columns
+    )
+    await check_redis(target.redis or "")
     client = await connect(target.address)
     async with temporal.RunStore(target.redis, target.run_id) as store:
         rows = (
             temporal.StagedRow(row.line, row.cells, row.settle_arguments)
-            for row in RowReader(job.csv_path, job.kind, checked.encoding)
+            for row in RowReader(
+                job.csv_path, job.kind, checked.encoding, ignored=job.ignore_columns
+            )
         )
         try:
             meta = await temporal.stage_rows(
-                store, job.kind, rows, identity=checked.sha256, chunk_size=target.chunk_size
-            )
+                store, job.kind, rows, identity=checked.sha256, chunk_size=target.chunk_size,
+                account=settings.partner_id or "", force=job.force_new_run,
+            )  # fmt: skip
+        except temporal.InputAlreadyRunError as exc:
+            raise rt.CliError(_already_run(job, exc.other_run_id)) from None
         except temporal.RunConflictError as exc:
             raise rt.CliError(str(exc)) from None
         run = temporal.BulkWriteInput(
@@ -108,8 +140,9 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
         submitted = await temporal.submit_bulk_write(
             client, meta, run, task_queue=target.task_queue
         )
-        rt.say(f"run {target.run_id} ({meta.rows} rows, {meta.chunks} chunks): "
-               f"{STATES[submitted.state]}")  # fmt: skip
+        rows_and_chunks = (f"{meta.rows} {plural(meta.rows, 'row', 'rows')}, {meta.chunks} "
+                           f"{plural(meta.chunks, 'chunk', 'chunks')}")  # fmt: skip
+        rt.say(f"run {target.run_id} ({rows_and_chunks}): {STATES[submitted.state]}")
         summary = await _watching(
             target, lambda: _watch_bulk(temporal, store, meta, submitted, job.kind)
         )
@@ -118,6 +151,14 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
         failures = [_failure(r) async for r in temporal.bulk_report(store, meta)]
     await anyio.to_thread.run_sync(write_failure_file, job.failures_path, job.kind, failures)
     return _bulk_report(summary, failures, job.failures_path)
+
+
+def _already_run(job: Any, other: str) -> str:
+    return (
+        f"{job.csv_path} (this same content) was already submitted as run {other}: a new run "
+        f"would apply its rows again. To watch or report that run: --run-id {other}. "
+        "(--force-new-run submits it anyway, applying every row again.)"
+    )
 
 
 async def _watch_bulk(temporal: Any, store: Any, meta: Any, submitted: Any, kind: str) -> Any:
@@ -184,9 +225,16 @@ async def submit_export(settings: rt.Settings, job: ExportJob, target: TemporalT
     if summary is None:
         return rt.EXIT_INTERRUPTED
     done = len(summary.completed)
+    overlap = (
+        " (that day again: this export read it part-way; records already exported come "
+        "again, so de-duplicate by id)"
+        if summary.bookmark < (job.to_date + timedelta(days=1)).isoformat()
+        and done == len(summary.windows)
+        else ""
+    )
     rt.say(
         f"{done} of {len(summary.windows)} windows exported, {summary.records} records; "
-        f"the next incremental export starts at {summary.bookmark} (--from)"
+        f"the next incremental export starts at --from {summary.bookmark}{overlap}"
     )
     if summary.out is None:
         rt.say(f"{len(summary.failed)} windows failed: nothing merged into {out}")

@@ -18,7 +18,7 @@ from .._client import ShopSociallyClient
 from ..ratelimit import RateLimiter
 from . import _runtime as rt
 from . import ignore_late_signals
-from .temporalcmd import _imports, connect
+from .temporalcmd import _imports, check_redis, connect, redis_where
 
 
 @attrs.frozen
@@ -33,12 +33,11 @@ class WorkerJob:
 
 
 def _make_client(settings: rt.Settings) -> Any:
-    # A write in doubt is settled once it can no longer land: bound the whole call (its
-    # retries included) so that a dead worker's rows are settled soon, not a minute later.
-    deadline = settings.timeout * (settings.max_retries + 1)
-
+    # A write in doubt is settled once it can no longer land: the client's whole call (its
+    # retries included) is bounded by settings.deadline, so a dead worker's rows are settled
+    # soon after it, never before.
     def make(limiter: RateLimiter | None) -> ShopSociallyClient:
-        return settings.client(rate_limiter=limiter, deadline=deadline)
+        return settings.client(rate_limiter=limiter)
 
     return make
 
@@ -51,6 +50,9 @@ async def run_worker(settings: rt.Settings, job: WorkerJob) -> int:
             "worker needs --partner-id (or SHOPSOCIALLY_PARTNER_ID): it names the account "
             "whose rate limit the workers share"
         )
+    await check_redis(job.redis)
+    async with settings.client() as probe:  # the API, its base URL and the credentials
+        await rt.preflight(probe)
     client = await connect(job.temporal)
     opened = temporal.open_worker(
         client, redis=job.redis, make_client=_make_client(settings),
@@ -72,7 +74,7 @@ async def _serve(worker: Any, settings: rt.Settings, job: WorkerJob) -> int:
         pace = f"{settings.rate:g}/s shared" if settings.rate else "no shared rate limit"
         rt.say(
             f"worker ready: task queue {job.task_queue!r} on {job.temporal}, "
-            f"{settings.workers()} calls in flight at most, {pace} (Redis {_where(job.redis)})"
+            f"{settings.workers()} calls in flight at most, {pace} (Redis {redis_where(job.redis)})"
         )
         await worker.run()
         tasks.cancel_scope.cancel()
@@ -81,12 +83,6 @@ async def _serve(worker: Any, settings: rt.Settings, job: WorkerJob) -> int:
         return rt.EXIT_OK
     rt.say("worker stopped")
     return rt.exit_status(stopped[0])
-
-
-def _where(url: str) -> str:
-    """The Redis URL without credentials."""
-    host = url.split("@")[-1]
-    return host.split("://")[-1]
 
 
 async def _drain_on_signals(

@@ -50,6 +50,7 @@ from ._messages import (
 from ._store import RowRecord, RunMeta, RunStore, StagedRow, check_run_id
 from ._submit import (
     DEFAULT_CHUNK_SIZE,
+    InputAlreadyRunError,
     RowReport,
     RunConflictError,
     Submitted,
@@ -74,6 +75,7 @@ __all__ = [
     "ExportInput",
     "ExportSummary",
     "ExportWorkflow",
+    "InputAlreadyRunError",
     "RowRecord",
     "RowReport",
     "RunConflictError",

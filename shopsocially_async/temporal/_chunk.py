@@ -22,8 +22,8 @@ import attrs
 from .. import bulk
 from .._client import ShopSociallyClient
 from ..bulk._inputs import as_kwargs, coerce_input
-from ..bulk._results import error_code
-from ..errors import APIConnectionError, APIError, ShopSociallyError
+from ..bulk._results import error_code, send_again
+from ..errors import ShopSociallyError
 from ..models import Transaction
 from ..ratelimit import RateLimiterUnavailableError
 from ._messages import Totals
@@ -38,9 +38,8 @@ INPUTS: dict[str, type[Any]] = {
     "returns": bulk.ReturnInput,
 }
 INTERRUPTED = ("INTERRUPTED", "interrupted in flight; may have been applied")
-#: How many times a row that certainly did not apply (a timeout before sending, a refused
-#: connection) is sent in one attempt before it is reported as failed.
-MAX_ROUNDS = 3
+#: How long a call of a client without a deadline is taken to stay on its way (seconds).
+_NO_DEADLINE = 300.0
 
 
 class _NotSent(ShopSociallyError):
@@ -54,19 +53,6 @@ class Drained(Exception):
 
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
-
-
-def _sent_again(error: ShopSociallyError, rounds: int) -> bool:
-    """Whether a row whose call failed this way is simply sent again: never when it may
-    have applied; always after a 429 (the account's limit, never a row's failure) or a
-    limiter outage; after a timeout or connection failure that certainly did not apply
-    (often a call whose deadline ran out while it waited its turn), for a few rounds."""
-    if error.outcome_unknown:
-        return False
-    throttled = isinstance(error, APIError) and error.status_code == 429
-    if throttled or isinstance(error, RateLimiterUnavailableError):
-        return True
-    return isinstance(error, APIConnectionError) and rounds < MAX_ROUNDS
 
 
 @attrs.define
@@ -152,7 +138,7 @@ class ChunkWriter:
     def _failure(self, error: ShopSociallyError, sent_at: float, rounds: int) -> RowRecord | None:
         if isinstance(error, RateLimiterUnavailableError):
             self.stop()  # our Redis is gone: hand the chunk back (Temporal retries it)
-        if _sent_again(error, rounds):
+        if send_again(error, rounds):
             return None
         outcome = "unknown" if error.outcome_unknown else "failed"
         code, message = error_code(error), str(error)
@@ -174,8 +160,9 @@ class ChunkWriter:
     def _in_doubt(self, row: StagedRow, record: RowRecord) -> bulk.InDoubtWrite:
         sent = record.sent_at or now()
         # A row sent by an attempt that died (or lost Temporal) may still be on its way
-        # until the client's deadline: the ledger is read only after that (plus grace).
-        last = record.failed_at or min(now(), sent + (self.client.deadline or 0))
+        # until the client's deadline (however soon the attempt died): the ledger is read
+        # only after that, plus the grace.
+        last = record.failed_at or sent + (self.client.deadline or _NO_DEADLINE)
         return bulk.InDoubtWrite(
             input=coerce_input(INPUTS[self.kind], row.fields),
             sent_at=_utc(sent),

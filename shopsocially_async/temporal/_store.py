@@ -10,6 +10,10 @@ Keys, under ``PREFIX:run:{RUN_ID}`` (the braces: one cluster slot per run):
 ``counts``         hash of final outcomes (applied, failed, ambiguous, settled), for progress
 ``claimed``        ids of transactions that rows of this run applied (settling skips them)
 
+and, per account, ``PREFIX:account:{ACCOUNT}:input:KIND:SHA256`` -> the run id that was
+staged with that input (kept :data:`INPUT_TTL`), so that the same file submitted again under
+another run id is noticed.
+
 Every record goes through one script that first checks the fencing token: once a newer
 attempt of a chunk has taken it over, an older one (a worker that lost Temporal but not the
 API) can record nothing more, and so, by the write-ahead rule, send nothing more. The script
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["RowRecord", "RunMeta", "RunStore", "StagedRow", "Superseded", "check_run_id"]
 
 DEFAULT_TTL = 7 * 24 * 3600
+#: How long an account remembers which run an input went to (seconds).
+INPUT_TTL = 90 * 24 * 3600
 TERMINAL = ("applied", "failed", "ambiguous")
 #: Input fields that carry amounts: staged as text, read back as Decimal (exact).
 AMOUNT_FIELDS = ("points_passed", "returned_amount")
@@ -178,6 +184,7 @@ class RunStore:
     ) -> None:
         self.run_id = check_run_id(run_id)
         self._client, self._owned = _client(redis)
+        self._prefix = prefix
         self._base = f"{prefix}:run:{{{run_id}}}"
         self.ttl = ttl
         self._claim = self._client.register_script(CLAIM)
@@ -235,6 +242,23 @@ class RunStore:
     async def _put_chunk(self, number: int, rows: list[dict[str, Any]]) -> None:
         text = json.dumps(rows, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         await self._client.set(self.key("rows", number), text, ex=self.ttl)
+
+    async def remember_input(
+        self, account: str, kind: str, identity: str, *, force: bool = False
+    ) -> str | None:
+        """Note that this run is the account's run of ``kind`` over ``identity`` (e.g. the
+        input's SHA-256); the id of the other run that already is, if any (then nothing
+        is noted, unless ``force``)."""
+        from coredis.tokens import PureToken
+
+        key = f"{self._prefix}:account:{{{account}}}:input:{kind}:{identity}"
+        if force:
+            await self._client.set(key, self.run_id, ex=INPUT_TTL)
+            return None
+        if await self._client.set(key, self.run_id, ex=INPUT_TTL, condition=PureToken.NX):
+            return None
+        other = await self._client.get(key)
+        return None if other in (None, self.run_id) else other
 
     # -- a chunk (the activity) ---------------------------------------------------------------
     async def rows(self, chunk: int) -> list[StagedRow]:

@@ -19,6 +19,7 @@ from ._workflows import BulkWriteWorkflow, ExportWorkflow
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "InputAlreadyRunError",
     "RowReport",
     "RunConflictError",
     "Submitted",
@@ -39,6 +40,15 @@ class RunConflictError(InvalidArgumentError):
     """The run id is already another run's (another input, or another kind)."""
 
 
+class InputAlreadyRunError(RunConflictError):
+    """The account already ran this input (same kind, same identity) under another run id,
+    ``other_run_id``: submitting it again would apply its rows again."""
+
+    def __init__(self, message: str, other_run_id: str) -> None:
+        super().__init__(message)
+        self.other_run_id = other_run_id
+
+
 @attrs.frozen
 class Submitted:
     """A submitted run: its workflow handle, and whether it was ``started`` by this call,
@@ -55,15 +65,29 @@ async def stage_rows(
     *,
     identity: str,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    account: str | None = None,
+    force: bool = False,
 ) -> RunMeta:
     """Stage the rows under the store's run id, unless that run is staged already: then
-    its ``identity`` (e.g. the input's SHA-256) must match (:class:`RunConflictError`)."""
+    its ``identity`` (e.g. the input's SHA-256) must match (:class:`RunConflictError`).
+
+    With ``account``, a new run is refused (:class:`InputAlreadyRunError`) when the account
+    already staged the same ``kind`` and ``identity`` under another run id (remembered in
+    Redis for 90 days), unless ``force``: the same file is not applied twice by mistake."""
     if kind not in KINDS:
         raise InvalidArgumentError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise InvalidArgumentError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
     meta = await store.meta()
     if meta is None:
+        if account is not None:
+            other = await store.remember_input(account, kind, identity, force=force)
+            if other is not None:
+                raise InputAlreadyRunError(
+                    f"this input was already staged as run {other!r} (a `{kind}` run, "
+                    f"identity {identity[:12]}...): stage it again only with force=True",
+                    other,
+                )
         return await store.stage(kind, rows, chunk_size=chunk_size, identity=identity)
     if (meta.kind, meta.identity) != (kind, identity):
         raise RunConflictError(

@@ -112,6 +112,7 @@ class ExportWorkflow:
     @workflow.run
     async def run(self, export: ExportInput) -> ExportSummary:
         """Plan the windows, write each, merge them when all completed."""
+        read_from = workflow.now()  # no window is read before this moment
         options = _options(export.timing)
         windows = await workflow.execute_activity(
             PLAN_EXPORT, export, result_type=list[Window], activity_id="plan", **options
@@ -144,17 +145,22 @@ class ExportWorkflow:
             windows=windows,
             completed=completed,
             failed=[windows[i] for i in sorted(failed)],
-            bookmark=_bookmark(export, windows, done),
+            bookmark=_bookmark(export, windows, done, read_from.date().isoformat()),
             out=out,
             records=sum(r.records for r in completed),
         )
 
 
-def _bookmark(export: ExportInput, windows: list[Window], done: dict[int, WindowResult]) -> str:
-    """The end of the contiguous completed prefix (the start, when the first window failed)."""
+def _bookmark(
+    export: ExportInput, windows: list[Window], done: dict[int, WindowResult], today: str
+) -> str:
+    """The end of the contiguous completed prefix (the start, when the first window failed),
+    never past ``today`` (the UTC day the export began reading): a window that reaches into
+    today was read part-way through the day, so the next export starts at today again and a
+    transaction made later today is in it, not lost between the two."""
     bookmark = export.start
     for index, window in enumerate(windows):
         if index not in done:
             break
         bookmark = window.end
-    return bookmark
+    return min(bookmark, max(today, export.start))

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.lowlevel
 import pytest
 
 from shopsocially_async import ShopSociallyClient, bulk
@@ -178,3 +180,29 @@ async def test_every_page_is_on_disk_before_its_checkpoint(
         elif size:
             assert size <= synced, events
     assert sum(kind == "checkpoint" for kind, _ in events) > 3
+
+
+@pytest.mark.anyio
+async def test_progress_shows_no_total_before_the_last_window(
+    fake: FakeShopSocially, client: ShopSociallyClient, tmp_path: Path
+) -> None:
+    """Exporting in windows, the counters never claim "N/N done" part-way: the total stays
+    unknown until the last window's first page, which says how many the export will hold."""
+    counters = bulk.RunCounters()
+    seen: list[tuple[int | None, int]] = []
+
+    async def watch() -> None:
+        while True:
+            seen.append((counters.total, counters.succeeded))
+            await anyio.lowlevel.checkpoint()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(watch)
+        final = await bulk.export_transactions(
+            client, tmp_path / "tx.jsonl", from_date=FROM, to_date=TO, window_days=100,
+            counters=counters,
+        )  # fmt: skip
+        tasks.cancel_scope.cancel()
+    early = [(total, done) for total, done in seen if total is not None and done < final.records]
+    assert all(total == final.records for total, _ in early), early[:3]
+    assert counters.total == final.records

@@ -3,6 +3,7 @@ reading or preparing journals."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -43,16 +44,22 @@ class Outcome:
     err: str
 
 
-@pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
-    """A seeded fake on a loopback port (real sockets); the API key comes from the env."""
-    fake = FakeShopSocially().seed(members=30, transactions=300)
+@contextlib.contextmanager
+def serving(fake: FakeShopSocially, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """``fake`` on a loopback port (real sockets); the API key goes in the environment."""
     monkeypatch.setenv("SHOPSOCIALLY_API_KEY", fake.api_key)
     with (
         anyio.from_thread.start_blocking_portal() as portal,
         portal.wrap_async_context_manager(fake.serve()) as base_url,
     ):
         yield Served(fake, base_url)
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    """A seeded fake on a loopback port (real sockets); the API key comes from the env."""
+    with serving(FakeShopSocially().seed(members=30, transactions=300), monkeypatch) as found:
+        yield found
 
 
 @pytest.fixture
@@ -86,7 +93,7 @@ def journal_rows(
     checked = check_input(path, kind, None)
     binding = {"base_url": served.base_url, "partner_id": served.fake.partner_id,
                "encoding": checked.encoding}  # fmt: skip
-    journal = open_journal(job, binding, checked)
+    journal = open_journal(job, binding, checked, deadline=0.0)
     done, sent = set(done), set(sent)
     for row in RowReader(path, kind, checked.encoding):
         if row.line in done | sent:

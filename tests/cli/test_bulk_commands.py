@@ -75,7 +75,7 @@ def test_failed_rows_go_to_the_failures_file_and_exit_1(
     assert rows[0]["user_email"] == "ghost@example.com"
     assert rows[0]["error_code"]
     assert rows[0]["outcome_unknown"] == "false"
-    assert "1 failed rows written to" in result.err
+    assert "1 failed row written to" in result.err
 
 
 def test_returns_csv(served: Served, cli: Cli, tmp_path: Path) -> None:
@@ -103,7 +103,8 @@ def test_malformed_row_is_one_line_naming_line_and_column(
     result = cli(*served.options, "award", path)
     assert result.code == 2
     assert result.err.strip().splitlines() == [
-        f"error: {path} line 3, column points_passed: 'ten' is not a number"
+        f"error: {path} line 3, column points_passed: 'ten' is not a number (digits and at "
+        "most one decimal point, e.g. 12 or 12.5)"
     ]
     assert served.fake.stats.requests["POST /award"] == 0
 

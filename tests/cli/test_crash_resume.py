@@ -88,9 +88,12 @@ class _Runner:
             str(self.concurrency),
             "--settle-grace",
             "0.3",
+            "--timeout",  # with --max-retries 2, a call's deadline of 3 s: the settle wait
+            "1",
         ]
         env = {**os.environ, "SHOPSOCIALLY_API_KEY": self.served.fake.api_key}
         stderr = (self.tmp_path / f"run{self.runs}.err").open("wb")
+        resume = resume and (self.tmp_path / "rows.journal").exists()  # else nothing to resume
         with stderr:
             return subprocess.Popen(
                 [*args, *(["--resume"] if resume else [])],

@@ -32,6 +32,8 @@ async def test_demo_finishes_and_reconciles(
     assert code == 0, out
     assert out.count("✓") == 4
     assert "✗" not in out
+    assert "answer lost" in out  # the table shows what settling said of lost answers
+    assert "lost their answer; reading the ledger back settled them" in " ".join(out.split())
     assert (tmp_path / "transactions.jsonl").stat().st_size > 0
 
 
@@ -123,6 +125,8 @@ def test_serve_prints_credentials_and_answers(tmp_path: Path) -> None:
         (curl,) = [line for line in lines if "curl" in line]
         assert curl.rstrip().endswith(f"http://127.0.0.1:{port}/v2/loyalty/activities")
         assert lines[-1] == "Ctrl-C stops it.\n"
+        assert "  fault: 0.01 s latency on *, every request\n" in lines
+        assert "  fault: drop_after on POST /deduct, the first request\n" in lines
         response = _get_when_up(f"http://127.0.0.1:{port}/v2/loyalty/activities")
         assert response.json()["success"] is True
         email = members[0].split(": ")[1].strip()

@@ -120,12 +120,17 @@ def test_unknown_member_lookup_is_one_line_exit_1(served: Served, cli: Cli) -> N
 
 
 def test_missing_credentials_is_one_line_exit_2(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No partner id anywhere: exit 2, naming the option and its variable."""
+    """No partner id, or no API key: exit 2, one line naming the option and its variable."""
     for name in ("SHOPSOCIALLY_PARTNER_ID", "SHOPSOCIALLY_API_KEY", "SHOPSOCIALLY_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     result = cli("activities")
     assert result.code == 2
-    assert "missing credentials" in result.err
+    assert result.err == (
+        "error: no partner id: pass --partner-id (or set SHOPSOCIALLY_PARTNER_ID)\n"
+    )
+    result = cli("--partner-id", "p-1", "activities")
+    assert result.code == 2
+    assert result.err == "error: no API key: set SHOPSOCIALLY_API_KEY (or pass --api-key)\n"
 
 
 def test_export_infers_csv_from_the_suffix(served: Served, cli: Cli, tmp_path: Path) -> None:

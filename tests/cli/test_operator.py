@@ -94,13 +94,16 @@ def test_every_bad_row_is_reported_up_to_a_limit_then_counted(
         ("returns", "order_id,returned_amount", "o-1,{}"),
     ],
 )
-@pytest.mark.parametrize("amount", ["1e400", "1000000001", "NaN", "0"])
+@pytest.mark.parametrize(
+    "amount", ["1e400", "1000000001", "NaN", "0", "1_0", "\u0661\u0662", "+3", "1,000", "0x10"]
+)
 def test_amounts_are_bounded_the_same_way_for_every_command(
     served: Served, cli: Cli, tmp_path: Path, kind: str, header: str, cells: str, amount: str
 ) -> None:
-    """Above a billion, not a number, or not positive: refused before anything is sent."""
+    """Above a billion, not a number, not positive, or not plain ASCII digits (with at most
+    one decimal point): refused before anything is sent."""
     path = tmp_path / "amounts.csv"
-    path.write_text(f"{header}\n{cells.format(amount)}\n")
+    path.write_text(f"{header}\n{cells.format(chr(34) + amount + chr(34))}\n")  # quoted
     result = cli(*served.options, kind, path)
     assert result.code == 2
     assert f"'{amount}' is " in result.err
@@ -170,3 +173,68 @@ def test_help_describes_every_option_and_writes_defaults_one_way() -> None:
         assert "default" not in param.help.lower(), where
         if param.default is None and not param.is_flag and not param.required:
             assert isinstance(param.show_default, str), f"{where}: its default is not shown"
+
+
+def test_version_after_a_command_and_a_global_option_given_twice(cli: Cli) -> None:
+    """``user --version`` prints the version; ``--concurrency`` twice (before and after the
+    command) is refused in one line, exit 2, rather than one of them winning quietly."""
+    result = cli("user", "--version")
+    assert (result.code, result.out) == (0, f"shopsocially-async {__version__}\n")
+    twice = cli("--concurrency", "4", "activities", "--concurrency", "8")
+    assert (twice.code, twice.err) == (
+        2,
+        "error: --concurrency is given more than once: give it once\n",
+    )
+
+
+def test_an_empty_email_is_bad_input(served: Served, cli: Cli) -> None:
+    """``user ''``: exit 2 (bad input), one line, nothing fetched."""
+    result = cli(*served.options, "user", "")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert served.fake.stats.requests.total() == 0
+
+
+def test_an_unknown_column_says_how_to_leave_it_out(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """An extra 'note' column is refused with the option that leaves it out; with
+    --ignore-column note the rows are sent (the note never is)."""
+    path = tmp_path / "noted.csv"
+    path.write_text(f"user_email,points_passed,reason,note\n{_member(served)},1,noted-0,hello\n")
+    refused = cli(*served.options, "deduct", path)
+    assert refused.code == 2
+    assert "unknown column 'note'" in refused.err
+    assert "pass --ignore-column note" in refused.err
+    result = cli(*served.options, "deduct", path, "--ignore-column", "note")
+    assert result.code == 0, result.err
+    assert applied_reasons(served, "noted-") == {"noted-0": 1}
+
+
+def test_command_help_is_plain_and_lists_the_global_options() -> None:
+    """``award --help``: no <bool>, no {csv_path}, no RST backticks; says that the global
+    options may follow the command."""
+    import os
+    import subprocess
+    import sys
+
+    for command in (["award"], ["reconcile"], ["export", "users"]):
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "shopsocially_async", *command, "--help"],
+            capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, check=True,
+        )  # fmt: skip
+        text = "\n".join(x for x in result.stdout.splitlines() if "Show this message" not in x)
+        assert "<bool>" not in text, text  # (typer's own --help still shows it)
+        assert "{csv_path}" not in text, text
+        assert "``" not in text, text
+        assert "may come before or after the command" in " ".join(text.split()), text
+
+
+def test_journals_and_failures_files_are_private(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """The journal and the failures file hold members' emails: readable by the owner only."""
+    path = deducts_csv(served, tmp_path, ["mode-0"])
+    with path.open("a") as handle:
+        handle.write("nobody@example.com,1,mode-1\n")
+    assert cli(*served.options, "deduct", path).code == 1
+    for written in (tmp_path / "d.journal", tmp_path / "d.failures.csv"):
+        assert written.stat().st_mode & 0o777 == 0o600, written

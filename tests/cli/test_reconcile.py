@@ -75,7 +75,7 @@ def test_reconcile_exits_1_while_a_row_stays_ambiguous(
         writer.writerow([*second.values(), "false", ""])
     result = cli(*served.options, "reconcile", failures, *NOW)
     assert result.code == 1
-    assert "1 rows stay ambiguous" in result.err
+    assert "1 row stays ambiguous" in result.err
     rows = {r["reason"]: r for r in csv_rows(tmp_path / "f.reconciled.csv")}
     assert rows["amb-0"]["verdict"] == "ambiguous"
     assert set(rows["amb-0"]["candidates"].split()) == candidates
@@ -96,3 +96,20 @@ def test_reconcile_a_plain_input_file_since_a_time(
     assert result.code == 0, result.err
     verdicts = Counter(r["verdict"] for r in csv_rows(tmp_path / "d.reconciled.csv"))
     assert verdicts == {"applied": 1, "not_applied": 1}
+
+
+def test_a_member_that_does_not_exist_has_no_ledger_so_nothing_applied(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """A row in doubt for a member the API does not know: settled not applied (to resend),
+    not "ambiguous (the ledger could not be read)" forever."""
+    path = tmp_path / "ghost.failures.csv"
+    path.write_text(
+        "user_email,points_passed,reason,outcome_unknown,sent_at\n"
+        "ghost@example.com,1,ghost-0,true,2024-05-01T09:30:00+00:00\n"
+    )
+    result = cli(*served.options, "reconcile", path, *NOW)
+    assert result.code == 0, result.err
+    assert "0 applied, 1 not applied, 0 ambiguous" in result.err
+    (row,) = csv_rows(tmp_path / "ghost.failures.resend.csv")
+    assert row["reason"] == "ghost-0"

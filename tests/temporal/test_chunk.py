@@ -38,12 +38,12 @@ async def test_rows_left_sent_are_settled_before_anything_is_sent(env: Env) -> N
     not. The next attempt settles both from the ledger: row 0 applied (not sent again),
     row 1 sent once; row 2 is sent as usual."""
     store = await staged(env, 3)
-    async with env.client() as client:
+    async with env.client(deadline=2) as client:  # the dead attempt's calls are over by now
         await client.points.deduct(user_email=deduct(0).fields["user_email"], points_passed=1,
                                    reason="row 0")  # fmt: skip
         dead = await store.claim(0)
         for position in (0, 1):
-            await store.record(0, dead, position, RowRecord("sent", now() - 1))
+            await store.record(0, dead, position, RowRecord("sent", now() - 3))
         writer = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(4))
         totals = await writer.run()
     assert totals == temporal.Totals(applied=3, settled=2)
@@ -95,3 +95,21 @@ def test_bad_run_ids_are_refused(run_id: object) -> None:
     """A run id is a short plain name (it becomes a Redis key and a workflow id)."""
     with pytest.raises(InvalidArgumentError, match="run id"):
         temporal.check_run_id(run_id)
+
+
+async def test_a_row_left_sent_is_settled_only_after_its_calls_deadline(env: Env) -> None:
+    """A dead attempt sent a row a moment ago: the next attempt, however soon, reads the
+    ledger only once the client's whole-call deadline (plus the grace) has passed since
+    that send, never earlier (the request may still be on its way until then)."""
+    store = await staged(env, 1)
+    try:
+        async with env.client(deadline=4) as client:
+            writer = ChunkWriter(store, client, "deduct", 0, POLICY, anyio.CapacityLimiter(1))
+            writer._rows = await store.rows(0)
+            sent = now() - 1
+            write = writer._in_doubt(writer._rows[0], RowRecord("sent", sent))
+            ready = POLICY.ready_at([write])
+    finally:
+        await store.__aexit__(None, None, None)
+    assert ready is not None
+    assert ready.timestamp() == pytest.approx(sent + 4 + 0.1, abs=0.01)

@@ -4,6 +4,7 @@ writes the same failures file as a run here, exits the same way, and attaches by
 from __future__ import annotations
 
 import csv
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_failures_file_has_a_local_runs_shape_and_exit_1(
     run_id = env.run_id()
     code, err = submit(path, run_id)
     assert code == 1, err
-    assert f"run {run_id} (5 rows, 1 chunks): started" in err
+    assert f"run {run_id} (5 rows, 1 chunk): started" in err
     with (tmp_path / "deductions.failures.csv").open(newline="") as handle:
         reader = csv.DictReader(handle)
         assert reader.fieldnames == [*SPECS["deduct"].columns, *FAILURE_COLUMNS]
@@ -91,3 +92,43 @@ def test_temporal_options_come_together(
     )  # fmt: skip
     assert code == 2
     assert "on Temporal the same --run-id continues a run" in err
+
+
+def test_the_same_file_under_a_new_run_id_is_refused_unless_forced(
+    env: Env, submit: Callable[..., tuple[int, str]], tmp_path: Path
+) -> None:
+    """A file already run as run A, submitted as run B: refused in one line naming run A,
+    nothing sent; --force-new-run applies it again as run B."""
+    path = tmp_path / "twice.csv"
+    write_rows(path, [member(0), member(1)])
+    first = env.run_id()
+    assert submit(path, first)[0] == 0
+    code, err = submit(path, env.run_id())
+    assert code == 2
+    assert f"was already submitted as run {first}: a new run would apply its rows again" in err
+    assert f"--run-id {first}" in err
+    assert len(env.fake.ledger) == 2
+    code, err = submit(path, env.run_id(), "--force-new-run")
+    assert code == 0, err
+    assert len(env.fake.ledger) == 4
+
+
+#: coredis 6.9 leaves a failed connection's memory streams to the garbage collector, which
+#: warns (see tests/ratelimit/test_redis.py): expected here, collected before the test ends.
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in.*MemoryObject:pytest.PytestUnraisableExceptionWarning"
+)
+def test_an_unreachable_redis_is_one_line_exit_3(
+    env: Env, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--redis pointing at nothing: 'cannot reach Redis', exit 3, no traceback."""
+    path = tmp_path / "d.csv"
+    write_rows(path, [member(0)])
+    code, err = cli(
+        capsys, "deduct", str(path), "--temporal", env.target, "--redis", "redis://127.0.0.1:9/0",
+        "--run-id", "unreachable-redis",
+    )  # fmt: skip
+    assert code == 3
+    assert err.startswith("error: cannot reach Redis at 127.0.0.1:9/0")
+    assert len(err.strip().splitlines()) == 1
+    gc.collect()

@@ -76,3 +76,20 @@ async def test_a_window_that_fails_stops_the_bookmark_there(env: Env, tmp_path: 
     assert summary.bookmark == "2024-03-05"
     assert summary.out is None
     assert not (tmp_path / "tx.jsonl").exists()
+
+
+async def test_the_bookmark_never_passes_the_day_the_export_read(env: Env, tmp_path: Path) -> None:
+    """An export up to today (its range ends tomorrow): the bookmark is today, not tomorrow,
+    so a transaction made later today is in the next export rather than in neither."""
+    client = await Client.connect(env.target)
+    today = datetime.now(timezone.utc).date()
+    job = temporal.ExportInput(
+        run_id=env.run_id(), kind="transactions", start=(today - timedelta(days=3)).isoformat(),
+        end=(today + timedelta(days=1)).isoformat(), out=str(tmp_path / "tx.jsonl"),
+        out_dir=str(tmp_path / "windows"), window_days=2,
+    )  # fmt: skip
+    submitted = await temporal.submit_export(client, job, task_queue=env.task_queue)
+    with anyio.fail_after(60):
+        summary = await temporal.export_result(submitted)
+    assert summary.failed == []
+    assert summary.bookmark == today.isoformat()

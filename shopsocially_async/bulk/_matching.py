@@ -30,7 +30,9 @@ over a window of time, without any I/O, so every rule is table-tested:
   applied, one transaction each, the rest not applied; anything else → **ambiguous**, with
   the candidates' ids. A member whose ledger could not be read in full makes every write of
   that member ambiguous: "not applied" is only ever said after a complete read. (A member
-  the API says does not exist, ``INVALID_MEMBER``, has no ledger: read in full, empty.)
+  the API says does not exist, ``INVALID_MEMBER``, has no ledger: read in full, empty, for
+  the writes sent to that member. A return names no member on the wire, so its
+  ``user_email`` may simply be wrong: its member missing leaves it ambiguous.)
 """
 
 from __future__ import annotations
@@ -129,6 +131,8 @@ class LedgerRead:
     read_at: datetime
     transactions: tuple[Transaction, ...] = ()
     error: str | None = None
+    #: The API said this member does not exist: no write sent to it applied.
+    no_such_member: bool = False
 
 
 def member_key(email: str) -> str:
@@ -277,6 +281,9 @@ def _place(
         return "the member's ledger was not read"
     if ledger.error is not None:
         return f"the member's ledger could not be read: {ledger.error}"
+    if ledger.no_such_member and isinstance(write.input, ReturnInput):
+        # A return is sent by order id alone: the order's member may be another one.
+        return "no member has this user_email, so the return's order belongs to another"
     trace = write_trace(write, activities)
     return trace if isinstance(trace, str) else (member, trace)
 

@@ -214,7 +214,7 @@ async def _read_ledger(
             found.append(txn)
     except MemberNotFoundError as exc:
         if exc.error_code in NO_SUCH_MEMBER:
-            return LedgerRead(read_at=utc_now())  # no member, so no ledger: nothing applied
+            return LedgerRead(read_at=utc_now(), no_such_member=True)
         return LedgerRead(read_at=utc_now(), error=f"{type(exc).__name__}: {exc}")
     except ShopSociallyError as exc:
         return LedgerRead(read_at=utc_now(), error=f"{type(exc).__name__}: {exc}")

@@ -99,6 +99,31 @@ async def test_a_return_without_member_stays_ambiguous(
 
 
 @pytest.mark.anyio
+async def test_a_member_that_does_not_exist_settles_only_the_writes_sent_to_it(
+    fake: FakeShopSocially, client: ShopSociallyClient
+) -> None:
+    """A deduct sent to a member the API does not know applied nothing: not applied. A
+    return is sent by order id alone, so a user_email nobody has may be a typo for the
+    order's member, whose ledger holds the applied return: ambiguous, never "send again"."""
+    email = _rich(fake, 1)[0]
+    await client.points.award(
+        user_email=email, activity_id="made_a_purchase", points_passed=30, order_id="st-3"
+    )
+    await client.returns.create(order_id="st-3", returned_amount=10)
+    sent = datetime.now(timezone.utc) - timedelta(seconds=5)
+    nobody = "typo-" + email
+    deduct = bulk.DeductInput(user_email=nobody, points_passed=1, reason="gone")
+    returned = bulk.ReturnInput(order_id="st-3", returned_amount=10, user_email=nobody)
+    writes = [bulk.InDoubtWrite(input=item, sent_at=sent) for item in (deduct, returned)]
+    settled_deduct, settled_return = await bulk.settle(client, writes, policy=NOW)
+    assert settled_deduct.verdict is Verdict.NOT_APPLIED
+    assert settled_return.verdict is Verdict.AMBIGUOUS
+    assert settled_return.reason == (
+        "no member has this user_email, so the return's order belongs to another"
+    )
+
+
+@pytest.mark.anyio
 async def test_a_twin_that_succeeded_claims_its_transaction(
     fake: FakeShopSocially, client: ShopSociallyClient
 ) -> None:

@@ -85,7 +85,7 @@ class Spec:
     """The columns one command reads, how each cell becomes an argument, which columns
     are ours alone (``unsent``: read and checked, never sent to the API), and the column
     that names a row whatever its other cells say (``identity``: what ties an edited row to
-    its journal records, see :mod:`.identity`)."""
+    its journal records, see :mod:`.reruns`)."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
@@ -212,6 +212,14 @@ def _check_header(
     if not header or not any(h.strip() for h in header):
         raise CliError(f"{path}: the file is empty; the first line must name the columns")
     names = [h.strip() for h in header]
+    own = [n for n in ignored if n in spec.columns or n in RESULT_COLUMNS]
+    if own:
+        # The command's columns make each row's journal key: leaving one out would make
+        # every row new to the journal, and rows that applied would be sent again.
+        raise CliError(
+            f"--ignore-column {own[0]}: only columns the command does not read can be left "
+            "out; to send the rows without it, take it out of the file itself"
+        )
     known = (*spec.columns, *RESULT_COLUMNS, *ignored)
     unknown = [n for n in names if n not in known]
     if unknown:

@@ -85,8 +85,8 @@ async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
     if checked.repeated:
         rt.say(
             f"note: {checked.repeated} rows repeat an earlier row exactly; should one end in "
-            "doubt, settling cannot tell the copies apart (give each a unique "
-            f"{SPECS[job.kind].identity or 'row'})"
+            "doubt, settling cannot tell the copies apart (in the next file you write, give "
+            f"each a unique {SPECS[job.kind].identity or 'row'})"
         )
     async with settings.client() as client:
         binding = {

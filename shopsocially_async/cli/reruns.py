@@ -3,12 +3,10 @@
 
 **Edited rows.** The journal keys rows by content, so an edited row is new to it. A row
 whose content is new is sent only when it cannot be an edit of a row that applied, or may
-have (applied, in doubt, settled ambiguous):
-
-* with a value in the command's identity column (``order_id`` for awards and returns,
-  ``reason`` for deducts), when no such row of the journal has that value;
-* without one (redeems, awards without ``order_id``), when every such row of the journal
-  without one is still in the file, unchanged.
+have (applied, in doubt, settled ambiguous): when no such row is gone from the file (an
+edit can change any cell, the identity column too: ``order_id`` added, a ``reason``'s case
+fixed), and no such row has its value in the command's identity column (``order_id`` for
+awards and returns, ``reason`` for deducts).
 
 Rows that certainly did not apply bind nothing: an edit of one is a correction, and is sent.
 Every refused row is listed and nothing is sent.
@@ -43,10 +41,6 @@ class _Sent:
     line: int
     cells: dict[str, str]
 
-    def named(self, identity: str) -> bool:
-        """Whether the row has a value in the identity column."""
-        return bool(identity and self.cells.get(identity))
-
 
 def check_changed_rows(journal: JournalFile, job: BulkJob, checked: InputFile) -> None:
     """Refuse (listing them) the rows of the changed file that may be edits of rows that
@@ -56,7 +50,7 @@ def check_changed_rows(journal: JournalFile, job: BulkJob, checked: InputFile) -
     named = {row.cells.get(identity, ""): row for row in risky.values()}
     named.pop("", None)
     problems: list[str] = []
-    new_unnamed: list[int] = []
+    new_rows: list[int] = []
     in_file: set[str] = set()
     for row in RowReader(job.csv_path, job.kind, checked.encoding, ignored=job.ignore_columns):
         in_file.add(row.key)
@@ -65,13 +59,11 @@ def check_changed_rows(journal: JournalFile, job: BulkJob, checked: InputFile) -
         value = row.cells.get(identity, "")
         if value and value in named:
             problems.append(_edited(job, row, identity, named[value]))
-        elif not value:
-            new_unnamed.append(row.line)
-    vanished = sorted(
-        r.line for k, r in risky.items() if k not in in_file and not r.named(identity)
-    )
-    if vanished and new_unnamed:
-        problems.extend(_unnamed(job, line, vanished, identity) for line in new_unnamed)
+        else:
+            new_rows.append(row.line)
+    vanished = sorted(r.line for k, r in risky.items() if k not in in_file)
+    if vanished and new_rows:
+        problems.extend(_maybe_edited(job, line, vanished) for line in new_rows)
     if problems:
         raise rt.CliError(_refusal(job, problems))
 
@@ -93,7 +85,7 @@ def _journal_rows(journal: JournalFile) -> tuple[set[str], dict[str, _Sent]]:
 
 def _edited(job: BulkJob, row: Row, identity: str, before: _Sent) -> str:
     changed = [
-        f"{name} {before.cells.get(name, '')!r}, now {text!r}"
+        _change(name, before.cells.get(name, ""), text)
         for name, text in row.cells.items()
         if before.cells.get(name, "") != text
     ]
@@ -104,17 +96,23 @@ def _edited(job: BulkJob, row: Row, identity: str, before: _Sent) -> str:
     )
 
 
-def _unnamed(job: BulkJob, line: int, vanished: list[int], identity: str) -> str:
+def _change(column: str, before: str, now: str) -> str:
+    # Member emails stay out of what a run prints (terminals, CI logs): the column only.
+    if column == "user_email":
+        return "user_email changed"
+    return f"{column} {before!r}, now {now!r}"
+
+
+def _maybe_edited(job: BulkJob, line: int, vanished: list[int]) -> str:
     lines = ", ".join(map(str, vanished[:5])) + (", ..." if len(vanished) > 5 else "")
-    name = f"no {identity}" if identity else "nothing that names it"
     rows = plural(
         len(vanished), "row that may have applied (line", "rows that may have applied (lines"
     )
     gone = plural(len(vanished), "is", "are")
     return (
-        f"{job.csv_path} line {line}: a new row with {name}, while {len(vanished)} {rows} "
-        f"{lines} when sent) {gone} no longer in the file: it may be an edit of one, and "
-        "without a name the two cannot be told apart"
+        f"{job.csv_path} line {line}: a new row, while {len(vanished)} {rows} {lines} when "
+        f"sent) {gone} no longer in the file: it may be an edit of one (of any of its cells), "
+        "and the two cannot be told apart"
     )
 
 

@@ -184,7 +184,8 @@ def test_an_edited_row_that_may_have_applied_is_refused(
     served: Served, cli: Cli, tmp_path: Path
 ) -> None:
     """Row 2 applied with 1 point, then edited to 6: --resume --allow-changed-input refuses
-    it by its reason (listing what changed) and sends nothing."""
+    it by its reason (listing what changed), and row 4, never sent, with it (new to the
+    journal, it could be the edit of row 2's first content); nothing is sent."""
     path = deducts_csv(served, tmp_path, ["edit-0", "edit-1", "edit-2"])
     journal_rows(served, path, "deduct", done=[2], sent=[3])
     path.write_text(path.read_text().replace(",1,edit-0", ",6,edit-0"))
@@ -195,7 +196,8 @@ def test_an_edited_row_that_may_have_applied_is_refused(
         f"error: {path} line 2: reason 'edit-0' was sent before (line 2) and may have "
         "applied, and its row changed since (points_passed '1', now '6')"
     )
-    assert lines[-1].startswith(f"error: {path}: 1 row refused; nothing was sent.")
+    assert lines[1].startswith(f"error: {path} line 4: a new row, while 1 row that may have")
+    assert lines[-1].startswith(f"error: {path}: 2 rows refused; nothing was sent.")
     assert served.fake.stats.requests["POST /deduct"] == 0
 
 
@@ -230,10 +232,57 @@ def test_rows_without_a_name_are_refused_while_a_row_that_applied_vanished(
     result = cli(*served.options, "redeem", path, "--resume", "--allow-changed-input", *NOW)
     assert result.code == 2
     assert (
-        "line 3: a new row with nothing that names it, while 1 row that may have applied "
-        "(line 2 when sent) is no longer in the file"
+        "line 3: a new row, while 1 row that may have applied (line 2 when sent) is no longer "
+        "in the file: it may be an edit of one (of any of its cells)"
     ) in result.err
     assert served.fake.stats.requests["POST /redeem"] == 0
+
+
+def test_an_identity_added_or_edited_after_rows_applied_is_refused(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """The identity column can be the edited cell: awards that applied without order_id,
+    then given one each; a deduct's reason with its case fixed. Each new row may be an
+    edit of a row that applied and is gone: refused, nothing sent, emails not printed."""
+    emails = [m.email for m in served.fake.members[:3]]
+    awards = tmp_path / "a.csv"
+    awards.write_text(
+        "user_email,activity_id,points_passed\n"
+        + "".join(f"{e},made_a_purchase,{700 + i}\n" for i, e in enumerate(emails))
+    )
+    journal_rows(served, awards, "award", done=[2, 3, 4])
+    awards.write_text(
+        "user_email,activity_id,points_passed,order_id\n"
+        + "".join(f"{e},made_a_purchase,{700 + i},new-{i}\n" for i, e in enumerate(emails))
+    )
+    deducts = deducts_csv(served, tmp_path, ["typo #0", "typo #1"])
+    journal_rows(served, deducts, "deduct", done=[2, 3])
+    deducts.write_text(deducts.read_text().replace("typo #1", "Typo #1"))
+    for kind, path, refused_rows in (("award", awards, 3), ("deduct", deducts, 1)):
+        result = cli(*served.options, kind, path, "--resume", "--allow-changed-input", *NOW)
+        assert result.code == 2, result.err
+        assert f"{refused_rows} {'row' if refused_rows == 1 else 'rows'} refused" in result.err
+        assert "it may be an edit of one (of any of its cells)" in result.err
+        assert not any(email in result.err for email in emails)
+    assert served.fake.stats.requests["POST /award"] == 0
+    assert served.fake.stats.requests["POST /deduct"] == 0
+
+
+def test_an_edited_email_is_named_but_not_printed(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """A row that may have applied, its member changed: the refusal says the email
+    changed, not what it was or is."""
+    path = deducts_csv(served, tmp_path, ["moved-0"])
+    journal_rows(served, path, "deduct", sent=[2])
+    before = csv_rows(path)[0]["user_email"]
+    after = next(m.email for m in served.fake.members if m.email != before)
+    path.write_text(path.read_text().replace(before, after))
+    result = cli(*served.options, "deduct", path, "--resume", "--allow-changed-input", *NOW)
+    assert result.code == 2
+    assert "its row changed since (user_email changed)" in result.err
+    assert before not in result.err and after not in result.err
+    assert served.fake.stats.requests["POST /deduct"] == 0
 
 
 def test_a_hang_up_after_every_row_is_done_changes_nothing(

@@ -16,6 +16,7 @@ waits out the ``Retry-After`` and goes again (journaled *sent* again first), for
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -30,13 +31,14 @@ from .._client import ShopSociallyClient
 from ..bulk._results import error_code, send_again, throttled
 from ..errors import RateLimitError, ShopSociallyError
 from ..models import Transaction
-from ..ratelimit import DEFAULT_COOLDOWN, MAX_COOLDOWN
+from ..ratelimit import DEFAULT_COOLDOWN, MAX_COOLDOWN, LocalRateLimiter
 from . import _runtime as rt
 from . import ignore_late_signals
 from .csvinput import SPECS, InputFile, Row, RowReader, check_input
 from .journal import JournalFile, Pending, now
 from .journaling import open_journal, say_failures, write_failures
 from .outputs import plural
+from .pacing import RowTurns
 from .progress import progress
 from .settling import Doubt, settle_rows, utc
 
@@ -44,6 +46,8 @@ Method = Callable[..., Awaitable[Transaction]]
 #: How long a row refused by the account's rate limit (429) keeps waiting and going again
 #: before it is reported failed (certainly not applied: safe to send again), in seconds.
 THROTTLED_AT_MOST = 600.0
+#: A call left less than this of its deadline by a slow disk fails unsent (and goes again).
+_LEAST_DEADLINE = 0.001
 
 
 @attrs.frozen
@@ -88,7 +92,8 @@ async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
             "doubt, settling cannot tell the copies apart (in the next file you write, give "
             f"each a unique {SPECS[job.kind].identity or 'row'})"
         )
-    async with settings.client() as client:
+    turns = None if settings.rate is None else RowTurns(LocalRateLimiter(settings.rate))
+    async with settings.client(rate_limiter=turns) as client:
         binding = {
             "base_url": client.base_url,
             "partner_id": settings.partner_id,
@@ -98,7 +103,7 @@ async def run_bulk(settings: rt.Settings, job: BulkJob) -> int:
             lambda: open_journal(job, binding, checked, deadline=client.deadline)
         )
         try:
-            return await _Session(settings, client, job, checked, journal).run()
+            return await _Session(settings, client, job, checked, journal, turns).run()
         finally:
             journal.close()
 
@@ -113,14 +118,15 @@ class _Session:
         job: BulkJob,
         checked: InputFile,
         journal: JournalFile,
+        turns: RowTurns | None = None,
     ) -> None:
         self.settings, self.client, self.job, self.checked = settings, client, job, checked
-        self.journal = journal
+        self.journal, self.turns = journal, turns
         self.counters = bulk.RunCounters()
         self.stopped_by: int | None = None
         self.finished = False
         self.skipped = 0
-        self._method = _method(bulk.counting_retries(client, self.counters), job.kind)
+        self._counting = bulk.counting_retries(client, self.counters)
         self._run: bulk.BulkRun[Row, Transaction] | None = None
         self._soft: anyio.CancelScope | None = None
         self._hard = anyio.CancelScope()
@@ -221,18 +227,35 @@ class _Session:
         send it again (journaled sent again first: its window starts at the new send)."""
         throttled_since: float | None = None
         for rounds in range(1, 1_000_000):
-            sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
-            await self.journal.record_durably(sent)  # on disk before the request leaves
             try:
-                return await self._method(**row.arguments)
+                return await self._send(row)
             except ShopSociallyError as exc:
                 if throttled(exc) and throttled_since is None:
                     throttled_since = time.monotonic()
                 if not self._goes_again(exc, rounds, throttled_since):
                     raise
                 await anyio.sleep(_pause(exc, rounds))
+                if self.stopped_by is not None:
+                    raise  # stopped while it waited: --resume sends it (see _record)
                 self.counters.record_retry()
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send(self, row: Row) -> Transaction:
+        """Journal the row *sent*, durably, then send it. Its call must end within the run's
+        deadline of the journaled time (what settling after a crash counts on), so the wait
+        for the disk comes out of it; a wait for --rate comes before (see :mod:`.pacing`)."""
+        async with self.turns.turn() if self.turns else contextlib.nullcontext():
+            journaled = anyio.current_time()
+            sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
+            await self.journal.record_durably(sent)  # on disk before the request leaves
+            client = self._within_deadline(spent=anyio.current_time() - journaled)
+            return await _method(client, self.job.kind)(**row.arguments)
+
+    def _within_deadline(self, spent: float) -> ShopSociallyClient:
+        deadline = self._counting.deadline
+        if deadline is None or spent <= 0:
+            return self._counting
+        return self._counting.with_options(deadline=max(deadline - spent, _LEAST_DEADLINE))
 
     def _goes_again(
         self, error: ShopSociallyError, rounds: int, throttled_since: float | None
@@ -249,8 +272,8 @@ class _Session:
         else:
             assert result.error is not None
             outcome = "unknown" if result.outcome_unknown else "failed"
-            if self.stopped_by is not None and throttled(result.error):
-                outcome = "resend"  # held back by the limit when the stop came: --resume sends it
+            if self.stopped_by is not None and send_again(result.error, rounds=1):
+                outcome = "resend"  # it would have gone again but for the stop: --resume sends it
             record.update(outcome=outcome, code=error_code(result.error), msg=str(result.error))
         self.journal.record(record)
 

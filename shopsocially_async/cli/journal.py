@@ -42,6 +42,7 @@ import anyio
 import anyio.lowlevel
 import attrs
 
+from .._config import DEFAULT_DEADLINE
 from ..bulk import ClaimedIds
 
 VERSION = 1
@@ -101,8 +102,11 @@ class Pending:
         which bounds every attempt of the call whether or not the run lived that long."""
         if self.failed_at is not None:
             return self.failed_at
-        deadline = fallback_deadline if self.deadline is None else self.deadline
-        return self.sent_at + deadline
+        if self.deadline is None:
+            # Runs that kept no deadline called with the library's default one, whatever
+            # the run resuming them is told.
+            return self.sent_at + max(fallback_deadline, DEFAULT_DEADLINE)
+        return self.sent_at + self.deadline
 
 
 @attrs.define

@@ -157,3 +157,14 @@ async def test_group_commit_covers_every_waiter_with_few_fsyncs(
     os.close(fd)
     assert 1 <= len(covered) <= 16
     assert len((tmp_path / "j").read_bytes().splitlines()) == 64
+
+
+def test_a_row_in_doubt_was_on_its_way_until_its_runs_deadline() -> None:
+    """Never answered: its send plus the deadline its run recorded. From a journal that
+    kept none, the library's default deadline (60 s) at least, whatever the resuming run's
+    --timeout says; answered "unknown": when its call ended."""
+    assert jn.Pending(2, {}, sent_at=1000.0, deadline=12.0).last_on_its_way(5.0) == 1012.0
+    assert jn.Pending(2, {}, sent_at=1000.0).last_on_its_way(5.0) == 1060.0
+    assert jn.Pending(2, {}, sent_at=1000.0).last_on_its_way(90.0) == 1090.0
+    ended = jn.Pending(2, {}, sent_at=1000.0, failed_at=1003.0, deadline=12.0)
+    assert ended.last_on_its_way(5.0) == 1003.0

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import anyio
 import pytest
 
-from shopsocially_async.testing import FakeShopSocially
+from shopsocially_async.testing import FakeShopSocially, Fault
 
-from .conftest import Outcome, Served, applied_reasons, deducts_csv, serving
+from .conftest import Outcome, Served, applied_reasons, deducts_csv, read_journal, serving
 
 Cli = Callable[..., Outcome]
 ROWS = 20
@@ -47,3 +52,72 @@ def test_rate_paces_every_request_below_the_limit(
     assert result.code == 0, result.err
     assert limited.fake.throttled == []
     assert applied_reasons(limited, "paced-") == {f"paced-{i}": 1 for i in range(ROWS)}
+
+
+def test_rows_queued_behind_a_low_rate_keep_their_whole_deadline(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """30 rows at once, 6 turns a second (5 s of queue), each call bounded by 1 s: a row
+    waits for its turn before its call starts, so every row is sent once, on time, and
+    applies once; none runs out of time queued or is left an unknown outcome."""
+    reasons = [f"queued-{i}" for i in range(30)]
+    path = deducts_csv(served, tmp_path, reasons)
+    options = ["--rate", "6", "--concurrency", "30", "--timeout", "1", "--max-retries", "0"]
+    result = cli(*served.options, *options, "deduct", path)
+    assert result.code == 0, result.err
+    assert applied_reasons(served, "queued-") == dict.fromkeys(reasons, 1)
+    sent = [r for r in read_journal(tmp_path / "d.journal") if r["t"] == "sent"]
+    assert len(sent) == len(reasons)  # no row went round again
+    assert not (tmp_path / "d.failures.csv").exists()
+
+
+def test_a_slow_disk_comes_out_of_the_call_deadline(
+    served: Served, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal's *sent* record takes 0.6 s to reach the disk, and the server applies the
+    row at once but answers 0.5 s later, while the run's calls are bounded by 1 s: the call
+    gets what the disk left of the deadline, so it gives up before the recorded time plus
+    the deadline (on which a resume after a crash counts); the row ends in doubt and is
+    settled applied."""
+    from shopsocially_async.cli.journal import JournalFile
+
+    slow = JournalFile.record_durably
+
+    async def slow_disk(self: JournalFile, record: dict[str, object]) -> None:
+        await slow(self, record)
+        await anyio.sleep(0.6)
+
+    monkeypatch.setattr(JournalFile, "record_durably", slow_disk)
+    served.fake.inject(Fault("timeout_after", route="POST /deduct", latency=0.5, times=1))
+    path = deducts_csv(served, tmp_path, ["slow-disk-0"])
+    options = ["--timeout", "1", "--max-retries", "0"]
+    result = cli(*served.options, *options, "deduct", path, "--settle-grace", "0")
+    assert result.code == 0, result.err
+    assert "settled: 1 applied" in result.err
+    assert applied_reasons(served, "slow-disk-") == {"slow-disk-0": 1}
+
+
+def test_a_stop_while_a_row_waits_out_a_429_keeps_it_for_resume(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """SIGTERM while the only row waits out a 429's Retry-After: it is not sent again after
+    the wait (exit 143, one request), stays to send on --resume, and applies once there."""
+    served.fake.inject(Fault("rate_limit", route="POST /deduct", retry_after=1.0, times=1))
+    path = deducts_csv(served, tmp_path, ["waiting-0"])
+
+    def stop_after_the_429() -> None:
+        deadline = time.monotonic() + 30
+        while served.fake.stats.requests["POST /deduct"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_after_the_429)
+    stopper.start()
+    stopped = cli(*served.options, "--max-retries", "0", "deduct", path)
+    stopper.join()
+    assert stopped.code == 143, stopped.err
+    assert served.fake.stats.requests["POST /deduct"] == 1
+    assert read_journal(tmp_path / "d.journal")[-1]["outcome"] == "resend"
+    resumed = cli(*served.options, "deduct", path, "--resume")
+    assert resumed.code == 0, resumed.err
+    assert applied_reasons(served, "waiting-") == {"waiting-0": 1}

@@ -34,7 +34,7 @@ from ..models import Transaction
 from ..ratelimit import DEFAULT_COOLDOWN, MAX_COOLDOWN, LocalRateLimiter
 from . import _runtime as rt
 from . import ignore_late_signals
-from .csvinput import SPECS, InputFile, Row, RowReader, check_input
+from .csvinput import SPECS, InputFile, Row, RowReader, check_input, default_paths
 from .journal import JournalFile, Pending, now
 from .journaling import open_journal, say_failures, write_failures
 from .outputs import plural
@@ -64,11 +64,6 @@ class BulkJob:
     policy: bulk.SettlePolicy = attrs.field(factory=bulk.SettlePolicy)
     ignore_columns: tuple[str, ...] = ()
     force_new_run: bool = False
-
-
-def default_paths(csv_path: Path) -> tuple[Path, Path]:
-    """``orders.csv`` -> ``orders.failures.csv``, ``orders.journal``."""
-    return csv_path.with_suffix(".failures.csv"), csv_path.with_suffix(".journal")
 
 
 def _method(client: ShopSociallyClient, kind: str) -> Method:

@@ -49,6 +49,11 @@ _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _FORM = "digits and at most one decimal point, e.g. 12 or 12.5"
 
 
+def default_paths(csv_path: Path) -> tuple[Path, Path]:
+    """``orders.csv`` -> ``orders.failures.csv``, ``orders.journal``."""
+    return csv_path.with_suffix(".failures.csv"), csv_path.with_suffix(".journal")
+
+
 def _number(text: str) -> Decimal:
     if text.startswith("-") and _PLAIN_NUMBER.fullmatch(text[1:]):
         raise InvalidArgumentError(f"{text!r} is not a positive number")

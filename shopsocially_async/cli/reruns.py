@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _runtime as rt
-from .csvinput import MAX_REPORTED, SPECS, InputFile, Row, RowReader
+from .csvinput import MAX_REPORTED, SPECS, InputFile, Row, RowReader, default_paths
 from .journal import JournalFile, decode
 from .outputs import plural
 
@@ -139,6 +139,8 @@ class OtherRun:
     journal: Path
     csv_path: str
     complete_at: float | None
+    #: How many rows the complete run listed in its failures file.
+    failed: int = 0
 
 
 def check_no_other_run(job: BulkJob, checked: InputFile) -> None:
@@ -154,14 +156,24 @@ def check_no_other_run(job: BulkJob, checked: InputFile) -> None:
     else:
         when = datetime.fromtimestamp(other.complete_at, timezone.utc)
         what = f"a run that processed it to the end on {when:%Y-%m-%d %H:%M} UTC"
-        then = (
-            "The rows that did not apply are in that run's failures file: `shopsocially-async "
-            "reconcile` on it writes them to a .resend.csv, ready to send"
-        )
+        then = _after_complete(other)
     raise rt.CliError(
         f"{other.journal} holds {what} of this same file ({other.csv_path}, same SHA-256): a "
         f"new run would send its rows again. {then}. (--force-new-run starts a new run "
         "anyway, sending every row again, those applied included.)"
+    )
+
+
+def _after_complete(other: OtherRun) -> str:
+    if not other.failed:
+        return "Every row of it applied: there is nothing left to send"
+    failures = default_paths(Path(other.csv_path))[0]
+    rows = plural(other.failed, "row", "rows")
+    return (
+        f"Its {other.failed} failed {rows} {plural(other.failed, 'is', 'are')} in its failures "
+        f"file ({failures}, unless that "
+        "run named another with --failures): `shopsocially-async reconcile` on it writes "
+        "those that did not apply to a .resend.csv, ready to send"
     )
 
 
@@ -180,29 +192,32 @@ def other_runs(job: BulkJob, sha256: str) -> Iterable[OtherRun]:
 
 def _run_of(path: Path, kind: str, sha256: str) -> OtherRun | None:
     """The journal's run of ``kind`` over this content that sent rows, if it holds one.
-    Only the few record kinds needed are decoded (a journal can hold a million rows)."""
-    wanted = (b'{"t":"journal"', b'{"t":"run"', b'{"t":"complete"', b'{"t":"sent"')
+    Only the few record kinds needed are decoded (a journal can hold a million rows: its
+    *sent* records are only noticed)."""
+    wanted = (b'{"t":"journal"', b'{"t":"run"', b'{"t":"complete"')
     header: Mapping[str, Any] = {}
-    csv_path, matched, sent, complete_at = "", False, False, None
+    csv_path, matched, sent, complete, failed = "", False, False, None, 0
     try:
         with path.open("rb") as handle:
             for line in handle:
-                if not line[9:].startswith(wanted):
+                body = line[9:]
+                if body.startswith(b'{"t":"sent"'):
+                    sent = sent or matched
+                    continue
+                if not body.startswith(wanted):
                     continue
                 record = decode(line) or {}
                 kind_of = record.get("t")
                 if kind_of == "journal":
                     header = record
                 elif kind_of == "run":
-                    complete_at = None
+                    complete = None
                     if (record.get("input") or {}).get("sha256") == sha256:
                         matched, csv_path = True, str(record.get("path") or path.stem + ".csv")
                 elif kind_of == "complete":
-                    complete_at = record.get("at")
-                else:
-                    sent = sent or matched
+                    complete, failed = record.get("at"), int(record.get("failed") or 0)
     except OSError:
         return None
     if header.get("command") != kind or not (matched and sent):
         return None
-    return OtherRun(path, csv_path, complete_at)
+    return OtherRun(path, csv_path, complete, failed)

@@ -8,6 +8,7 @@ once it has finished, reports it again without sending anything.
 
 from __future__ import annotations
 
+import hashlib
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -18,6 +19,7 @@ import anyio
 import attrs
 
 from .. import bulk
+from .._config import DEFAULT_BASE_URL
 from . import _runtime as rt
 from . import ignore_late_signals
 from .csvinput import RowReader, check_input
@@ -107,6 +109,13 @@ def _imports() -> Any:
 
 
 # -- bulk writes ------------------------------------------------------------------------------
+def _account(settings: rt.Settings) -> str:
+    """Whose inputs a file is remembered among: the partner at its API (a staging API and
+    the production one, with one partner id, are two accounts)."""
+    api = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+    return f"{settings.partner_id}@{hashlib.blake2b(api.encode(), digest_size=8).hexdigest()}"
+
+
 async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -> int:
     """Stage the file's rows, start (or attach to) the run, watch it, write the failures."""
     temporal = _imports()
@@ -125,7 +134,7 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
         try:
             meta = await temporal.stage_rows(
                 store, job.kind, rows, identity=checked.sha256, chunk_size=target.chunk_size,
-                account=settings.partner_id or "", force=job.force_new_run,
+                account=_account(settings), force=job.force_new_run,
             )  # fmt: skip
         except temporal.InputAlreadyRunError as exc:
             raise rt.CliError(_already_run(job, exc.other_run_id)) from None

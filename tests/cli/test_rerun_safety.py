@@ -142,7 +142,8 @@ def test_the_same_file_under_another_journal_is_refused_unless_forced(
     refused = cli(*served.options, "deduct", copy)
     assert refused.code == 2
     assert f"{tmp_path / 'd.journal'} holds a run that processed it to the end" in refused.err
-    _assert_hint_is_safe(refused.err)
+    assert "Every row of it applied: there is nothing left to send." in refused.err
+    assert "--journal NEW" not in refused.err
     fresh = cli(*served.options, "deduct", path, "--journal", tmp_path / "new.journal")
     assert fresh.code == 2
     assert not (tmp_path / "new.journal").exists() or read_journal(tmp_path / "new.journal") == []
@@ -150,6 +151,25 @@ def test_the_same_file_under_another_journal_is_refused_unless_forced(
     forced = cli(*served.options, "deduct", copy, "--force-new-run")
     assert forced.code == 0, forced.err
     assert applied_reasons(served, "copy-") == {"copy-0": 2, "copy-1": 2}
+
+
+def test_a_copy_of_a_file_whose_run_had_failures_names_its_failures_file(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """The completed run left one failed row: the refusal says how many, and where."""
+    path = deducts_csv(served, tmp_path, ["fail-0"])
+    with path.open("a") as handle:
+        handle.write("nobody@example.com,1,fail-1\n")
+    assert cli(*served.options, "deduct", path).code == 1
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(path.read_bytes())
+    refused = cli(*served.options, "deduct", copy)
+    assert refused.code == 2
+    assert (
+        f"Its 1 failed row is in its failures file ({tmp_path / 'd.failures.csv'}, unless "
+        "that run named another with --failures)"
+    ) in refused.err
+    _assert_hint_is_safe(refused.err)
 
 
 def test_an_interrupted_run_under_another_journal_names_the_resume_command(

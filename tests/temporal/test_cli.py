@@ -132,3 +132,22 @@ def test_an_unreachable_redis_is_one_line_exit_3(
     assert err.startswith("error: cannot reach Redis at 127.0.0.1:9/0")
     assert len(err.strip().splitlines()) == 1
     gc.collect()
+
+
+def test_inputs_are_remembered_per_partner_and_api() -> None:
+    """The same partner id on a staging API and on the production one are two accounts: a
+    file run on one is no reason to refuse it on the other. The same API spelt with a
+    trailing slash, or given by default, is the same account."""
+    from shopsocially_async._config import DEFAULT_BASE_URL
+    from shopsocially_async.cli._runtime import Settings
+    from shopsocially_async.cli.temporalcmd import _account
+
+    def account(base_url: str | None, partner_id: str = "p-1") -> str:
+        return _account(Settings(base_url=base_url, partner_id=partner_id, api_key="k"))
+
+    staging = account("https://staging.example.com/v2/loyalty")
+    production = account(None)
+    assert staging != production
+    assert production == account(DEFAULT_BASE_URL + "/")
+    assert production != account(None, partner_id="p-2")
+    assert production.startswith("p-1@")

@@ -46,7 +46,8 @@ class DeductInput:
 
 @attrs.frozen(kw_only=True)
 class ReturnInput:
-    """Arguments of ``client.returns.create`` (``extra_body`` for returns-tracking fields).
+    """Arguments of ``client.returns.create``: a whole order, a ``returned_amount`` of it, or
+    a ``quantity`` of one of its products (``returned_product_id``).
 
     ``user_email``, the member the order belongs to, is not sent (the API finds the member
     from the order): it lets a return whose answer was lost be settled against the ledger.
@@ -54,6 +55,8 @@ class ReturnInput:
 
     order_id: str
     returned_amount: Amount | None = None
+    returned_product_id: str | None = None
+    quantity: int | None = None
     extra_body: Mapping[str, Any] | None = None
     user_email: str | None = attrs.field(default=None, metadata={NOT_SENT: True})
 

@@ -23,6 +23,7 @@ import attrs
 
 from .. import _params as p
 from ..errors import InvalidArgumentError
+from ..resources.returns import MAX_QUANTITY, return_units
 from ._runtime import CliError
 
 #: Columns our own output files add: a failures or reconciled file can be read back as input.
@@ -82,6 +83,22 @@ def _text(name: str, text: str) -> str:
     return p.text(name, text)
 
 
+def _units(name: str, text: str) -> int:
+    units = _whole(name, text)
+    if units > MAX_QUANTITY:
+        raise InvalidArgumentError(f"{text!r} is more than {MAX_QUANTITY:,} units, the most")
+    return units
+
+
+def _return_arguments(arguments: Mapping[str, Any]) -> object:
+    """A product return has no amount, and a quantity needs a product (as the client says)."""
+    return return_units(
+        arguments.get("returned_amount"),
+        arguments.get("returned_product_id"),
+        arguments.get("quantity"),
+    )
+
+
 Convert = Callable[[str, str], Any]
 
 
@@ -90,13 +107,20 @@ class Spec:
     """The columns one command reads, how each cell becomes an argument, which columns
     are ours alone (``unsent``: read and checked, never sent to the API), and the column
     that names a row whatever its other cells say (``identity``: what ties an edited row to
-    its journal records, see :mod:`.reruns`)."""
+    its journal records, see :mod:`.reruns`).
+
+    ``later`` are optional columns added after journals were first written: they enter a
+    row's key only when filled, so the rows of a journal written before keep their keys
+    (and a run resumed across an upgrade sends none of them again). ``check`` refuses
+    combinations of arguments that no single cell shows wrong."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     converters: dict[str, Convert] = attrs.field(factory=dict)
     unsent: tuple[str, ...] = ()
     identity: str | None = None
+    later: tuple[str, ...] = ()
+    check: Callable[[Mapping[str, Any]], object] | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -119,10 +143,12 @@ SPECS = {
     ),
     "returns": Spec(
         ("order_id",),
-        ("returned_amount", "user_email"),
-        {"returned_amount": _amount},
+        ("returned_amount", "user_email", "returned_product_id", "quantity"),
+        {"returned_amount": _amount, "quantity": _units},
         unsent=("user_email",),
         identity="order_id",
+        later=("returned_product_id", "quantity"),
+        check=_return_arguments,
     ),
 }
 
@@ -244,8 +270,11 @@ def _check_header(
 
 
 def row_digest(kind: str, spec: Spec, cells: Mapping[str, str]) -> str:
-    """A digest of the row's content (96 bits, hex): the command and every column's cell."""
-    content = json.dumps([kind, [cells.get(name, "") for name in spec.columns]])
+    """A digest of the row's content (96 bits, hex): the command and every column's cell
+    (the ``later`` columns' only when filled)."""
+    values = [cells.get(name, "") for name in spec.columns if name not in spec.later]
+    filled = [[name, cells[name]] for name in spec.later if cells.get(name)]
+    content = json.dumps([kind, values, filled] if filled else [kind, values])
     return hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
 
 
@@ -271,6 +300,11 @@ class _Parser:
         results = {n: everything[n] for n in self.names if n in RESULT_COLUMNS}
         arguments = {name: self._cell(line, name, cells) for name in self.spec.columns}
         arguments = {name: value for name, value in arguments.items() if value is not None}
+        if self.spec.check is not None:
+            try:
+                self.spec.check(arguments)
+            except InvalidArgumentError as exc:
+                raise _BadRow(f"line {line}: {exc}") from None
         digest = row_digest(self.kind, self.spec, cells)
         occurrence = self._seen.get(digest, 0)
         self._seen[digest] = occurrence + 1

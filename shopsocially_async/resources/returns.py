@@ -10,7 +10,7 @@ from ..errors import InvalidArgumentError
 from ..models import Transaction
 from ._base import Extras, Resource, decode_one
 
-__all__ = ["Returns"]
+__all__ = ["Returns", "return_units"]
 
 #: The most units one return may take back: far above any real order line, so a larger
 #: number is a mistake (an id or an amount passed as a quantity).
@@ -71,7 +71,7 @@ class Returns(Resource):
                 "order_id": order_id,
                 "returned_amount": returned_amount,
                 "returned_product_id": returned_product_id,
-                "quantity": _units(returned_amount, returned_product_id, quantity),
+                "quantity": return_units(returned_amount, returned_product_id, quantity),
             },
             _CHECKS,
             required=("order_id",),
@@ -81,7 +81,7 @@ class Returns(Resource):
         return await self._send(call, decode_one(Transaction))
 
 
-def _units(
+def return_units(
     returned_amount: object, returned_product_id: object, quantity: int | None
 ) -> int | None:
     """The quantity to send: 1 by default for a product return, none for an order return;

@@ -80,6 +80,33 @@ async def test_award_without_order_and_returns_settle_through_their_traces(
 
 
 @pytest.mark.anyio
+async def test_product_returns_go_in_bulk_and_settle(
+    fake: FakeShopSocially, client: ShopSociallyClient
+) -> None:
+    """A product return whose answer was lost takes back one mug's points once and is found
+    in the ledger (applied, with its transaction); one with an amount too is refused
+    before sending."""
+    email = _rich(fake, 1)[0]
+    fake.add_order("st-mugs", email, [("mug", 2, 200), ("lamp", 1, 100)])
+    before = fake.member(email).available_points
+    fake.inject(Fault("drop_after", route="POST /transaction/return", times=1))
+    mug = bulk.ReturnInput(
+        order_id="st-mugs", returned_product_id="mug", quantity=1, user_email=email
+    )
+    wrong = {"order_id": "st-mugs", "returned_product_id": "mug", "returned_amount": 5}
+    async with bulk.returns_many(client, [mug, wrong], concurrency=1, settle=NOW) as run:
+        refused, lost = [r async for r in run]
+    assert type(refused.error).__name__ == "InvalidArgumentError"
+    assert refused.applied is False
+    (returned,) = [t for t in fake.ledger if t.returned_product_id == "mug"]
+    assert (returned.points, returned.returned_quantity) == (100, 1)
+    assert lost.settlement is not None
+    assert lost.settlement.verdict is Verdict.APPLIED
+    assert lost.settlement.transaction_id == returned.id
+    assert fake.member(email).available_points == before - 100
+
+
+@pytest.mark.anyio
 async def test_a_return_without_member_stays_ambiguous(
     fake: FakeShopSocially, client: ShopSociallyClient
 ) -> None:

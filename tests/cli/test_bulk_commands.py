@@ -91,6 +91,63 @@ def test_returns_csv(served: Served, cli: Cli, tmp_path: Path) -> None:
     assert "returns: 3/3 done, 1 failed" in result.err
 
 
+def test_product_returns_from_csv(served: Served, cli: Cli, tmp_path: Path) -> None:
+    """returns reads returned_product_id and quantity too: one mug, then the other (the
+    quantity defaults to 1), each taking back one mug's points once."""
+    email = served.fake.members[0].email
+    served.fake.add_order("mugs-1", email, [("mug", 2, 200), ("lamp", 1, 100)])
+    path = _write_csv(
+        tmp_path / "returns.csv",
+        ["order_id", "returned_product_id", "quantity", "user_email"],
+        [["mugs-1", "mug", "1", email], ["mugs-1", "mug", "", email]],
+    )
+    result = cli(*served.options, "--concurrency", "1", "returns", path)
+    assert result.code == 0, result.err
+    returned = [t for t in served.fake.ledger if t.returned_for_order_id == "mugs-1"]
+    assert [(t.returned_product_id, t.returned_quantity, t.points) for t in returned] == [
+        ("mug", 1, 100),
+        ("mug", 1, 100),
+    ]
+
+
+def test_product_return_rows_the_api_refuses_are_bad_input(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """An amount with a product, a quantity without one, a quantity of 0: every row named
+    before anything is sent, exit 2."""
+    path = _write_csv(
+        tmp_path / "returns.csv",
+        ["order_id", "returned_amount", "returned_product_id", "quantity"],
+        [["o-1", "5", "mug", "1"], ["o-2", "", "", "2"], ["o-3", "", "mug", "0"]],
+    )
+    result = cli(*served.options, "returns", path)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines[:3] == [
+        f"error: {path} line 2: returned_amount and returned_product_id are exclusive: pass "
+        "one (the API answers PRODUCT_ID_AND_RETURN_AMOUNT_PASSED)",
+        f"error: {path} line 3: quantity needs returned_product_id: which product?",
+        f"error: {path} line 4, column quantity: '0' is not a positive number",
+    ]
+    assert served.fake.stats.requests.total() == 0
+
+
+def test_rows_keep_their_journal_keys_when_columns_are_added() -> None:
+    """A returns row without the product columns has the key it had before they existed, so
+    a journal written then resumes without sending its rows again."""
+    import hashlib
+    import json
+
+    from shopsocially_async.cli.csvinput import SPECS, row_digest
+
+    cells = {"order_id": "o-1", "returned_amount": "5", "user_email": "a@example.com"}
+    before = json.dumps(["returns", ["o-1", "5", "a@example.com"]])
+    expected = hashlib.blake2b(before.encode(), digest_size=12).hexdigest()
+    assert row_digest("returns", SPECS["returns"], cells) == expected
+    product = {**cells, "returned_amount": "", "returned_product_id": "mug"}
+    assert row_digest("returns", SPECS["returns"], product) != expected
+
+
 def test_malformed_row_is_one_line_naming_line_and_column(
     served: Served, cli: Cli, tmp_path: Path
 ) -> None:

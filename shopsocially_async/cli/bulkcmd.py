@@ -119,6 +119,7 @@ class _Session:
         self.journal, self.turns = journal, turns
         self.counters = bulk.RunCounters()
         self.stopped_by: int | None = None
+        self._stopping = anyio.Event()  # set with stopped_by: ends the rows' waits to go again
         self.finished = False
         self.skipped = 0
         self._counting = bulk.counting_retries(client, self.counters)
@@ -229,7 +230,8 @@ class _Session:
                     throttled_since = time.monotonic()
                 if not self._goes_again(exc, rounds, throttled_since):
                     raise
-                await anyio.sleep(_pause(exc, rounds))
+                with anyio.move_on_after(_pause(exc, rounds)):
+                    await self._stopping.wait()
                 if self.stopped_by is not None:
                     raise  # stopped while it waited: --resume sends it (see _record)
                 self.counters.record_retry()
@@ -286,6 +288,7 @@ class _Session:
 
     def _stop(self, signum: int) -> None:
         self.stopped_by = signum
+        self._stopping.set()
         if self._run is not None:
             self._run.stop()
         if self._soft is not None:

@@ -100,9 +100,10 @@ def test_a_slow_disk_comes_out_of_the_call_deadline(
 def test_a_stop_while_a_row_waits_out_a_429_keeps_it_for_resume(
     served: Served, cli: Cli, tmp_path: Path
 ) -> None:
-    """SIGTERM while the only row waits out a 429's Retry-After: it is not sent again after
-    the wait (exit 143, one request), stays to send on --resume, and applies once there."""
-    served.fake.inject(Fault("rate_limit", route="POST /deduct", retry_after=1.0, times=1))
+    """SIGTERM while the only row waits out a 429's Retry-After of a minute: the wait ends
+    at once, the row is not sent again (exit 143, one request), it stays to send on
+    --resume, and applies once there."""
+    served.fake.inject(Fault("rate_limit", route="POST /deduct", retry_after=60.0, times=1))
     path = deducts_csv(served, tmp_path, ["waiting-0"])
 
     def stop_after_the_429() -> None:
@@ -113,9 +114,11 @@ def test_a_stop_while_a_row_waits_out_a_429_keeps_it_for_resume(
 
     stopper = threading.Thread(target=stop_after_the_429)
     stopper.start()
+    started = time.monotonic()
     stopped = cli(*served.options, "--max-retries", "0", "deduct", path)
     stopper.join()
     assert stopped.code == 143, stopped.err
+    assert time.monotonic() - started < 30  # not a speed: waiting the minute out is the bug
     assert served.fake.stats.requests["POST /deduct"] == 1
     assert read_journal(tmp_path / "d.journal")[-1]["outcome"] == "resend"
     resumed = cli(*served.options, "deduct", path, "--resume")

@@ -42,7 +42,7 @@ from ._export import (
     export_users,
 )
 from ._inputs import AwardInput, DeductInput, RedeemInput, ReturnInput
-from ._matching import InDoubtWrite, Settlement, Verdict
+from ._matching import InDoubtWrite, Settlement, Verdict, claim_without_id
 from ._results import BulkResult, BulkRun
 from ._settle import ClaimedIds, SettlePolicy, settle
 from ._writes import (
@@ -74,6 +74,7 @@ __all__ = [
     "Settlement",
     "Verdict",
     "award_many",
+    "claim_without_id",
     "counting_retries",
     "deduct_many",
     "export_transactions",

@@ -25,7 +25,10 @@ over a window of time, without any I/O, so every rule is table-tested:
   ==========================  ==============================================================
 
 * Verdicts, per group of writes of one member with one trace: no candidate at all → **not
-  applied**; a single write with exactly one candidate → **applied**; identical writes (same
+  applied**; candidates while a write of the run with that trace applied and its answer
+  named no transaction (a product return's answer has no id; it claims
+  :func:`claim_without_id`) → **ambiguous**, since any of them may be that write's; a
+  single write with exactly one candidate → **applied**; identical writes (same
   input, same candidates) with no more candidates than writes → the earliest sent are
   applied, one transaction each, the rest not applied; anything else → **ambiguous**, with
   the candidates' ids. A member whose ledger could not be read in full makes every write of
@@ -38,6 +41,7 @@ over a window of time, without any I/O, so every rule is table-tested:
 from __future__ import annotations
 
 import enum
+import json
 import math
 from collections.abc import Container, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -56,6 +60,7 @@ __all__ = [
     "Settlement",
     "Verdict",
     "WriteInput",
+    "claim_without_id",
     "match",
 ]
 
@@ -198,6 +203,21 @@ def write_trace(write: InDoubtWrite, activities: Mapping[str, Activity]) -> Trac
     return ("return", _text(item.order_id))
 
 
+def claim_without_id(item: WriteInput) -> str | None:
+    """What a write that applied claims when its answer named no transaction: every
+    transaction of its member with its trace, as one entry for ``claimed`` (None when the
+    write names no member, or its trace needs the activities)."""
+    if item.user_email is None:
+        return None
+    trace = write_trace(InDoubtWrite(input=item, sent_at=_EPOCH), {})
+    return None if isinstance(trace, str) else _trace_claim(member_key(item.user_email), trace)
+
+
+def _trace_claim(member: str, trace: Trace) -> str:
+    # NUL-led: never a transaction id.
+    return "\0" + json.dumps([member, list(trace)])
+
+
 def _in_window(txn: Transaction, start: datetime, end: datetime) -> bool:
     # A transaction without a time cannot be placed outside the window: it stays a candidate.
     return txn.created_time is None or start <= txn.created_time <= end
@@ -265,7 +285,10 @@ def match(
     for (member, trace), indexes in groups.items():
         ledger = ledgers[member]
         found = {i: candidates(writes[i], trace, ledger, claimed, clock_skew) for i in indexes}
-        settled.update(_decide(writes, found))
+        if _trace_claim(member, trace) in claimed:
+            settled.update(_unidentified_twin(writes, found))
+        else:
+            settled.update(_decide(writes, found))
     return [settled[index] for index in range(len(writes))]
 
 
@@ -286,6 +309,20 @@ def _place(
         return "no member has this user_email, so the return's order belongs to another"
     trace = write_trace(write, activities)
     return trace if isinstance(trace, str) else (member, trace)
+
+
+def _unidentified_twin(
+    writes: Sequence[InDoubtWrite], found: Mapping[int, list[Transaction]]
+) -> dict[int, Settlement]:
+    """A write of the run with this trace applied without naming its transaction."""
+    union = sorted({t.id: t for ts in found.values() for t in ts}.values(), key=_time_order)
+    if not union:
+        return {i: _not_applied(writes[i]) for i in found}
+    reason = (
+        "a write of this run like this one applied and its answer named no transaction: "
+        f"any of these {len(union)} may be that one's"
+    )
+    return {i: _ambiguous(writes[i], union, reason) for i in found}
 
 
 def _decide(

@@ -38,6 +38,7 @@ from ._matching import (
     LedgerRead,
     Settlement,
     WriteInput,
+    claim_without_id,
     match,
     member_key,
 )
@@ -102,6 +103,13 @@ class ClaimedIds(Container[str]):
         """Remember one id."""
         self._digests.append(_digest(txn_id))
         self._sorted = False
+
+    def add_unidentified(self, item: WriteInput) -> None:
+        """Remember a write that applied and whose answer named no transaction (a product
+        return's): it claims every transaction with its trace (see :func:`.match`)."""
+        claim = claim_without_id(item)
+        if claim is not None:
+            self.add(claim)
 
     def __contains__(self, txn_id: object) -> bool:
         if not isinstance(txn_id, str):
@@ -255,6 +263,8 @@ class SettlingRun(BulkRun[I, Transaction]):
                 continue
             if result.value is not None and result.value.id:
                 self._claimed.add(result.value.id)
+            elif result.applied:
+                self._claimed.add_unidentified(self._coerce(result.input))
             return result
         if self._settled:
             return self._settled.popleft()

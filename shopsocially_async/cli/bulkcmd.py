@@ -164,8 +164,9 @@ class _Session:
             for p in pending.values()
         ]
         settled = await settle_rows(
-            self.client, self.job.kind, doubts, claimed=state.claimed, policy=self.job.policy
-        )
+            self.client, self.job.kind, doubts, claimed=state.claimed, policy=self.job.policy,
+            unidentified=state.unidentified,
+        )  # fmt: skip
         tally: dict[str, int] = {}
         for (key, item), verdict in zip(pending.items(), settled, strict=True):
             word = self._record_settlement(key, item, verdict, key in interrupted)

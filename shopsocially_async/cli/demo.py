@@ -196,7 +196,12 @@ async def _settle_lost_answers(
     """Settle the writes whose answer was lost by reading the ledger back (the demo's
     faults are all over once the call ends: a short grace will do); the verdicts."""
     lost = [r for r in results if r.outcome_unknown and r.started_at is not None]
-    claimed = bulk.ClaimedIds(r.value.id for r in outcomes.results if r.value and r.value.id)
+    claimed = bulk.ClaimedIds()
+    for done in outcomes.results:
+        if done.value is not None and done.value.id:
+            claimed.add(done.value.id)
+        elif done.applied:
+            claimed.add_unidentified(done.input.settle_input())
     writes = [
         bulk.InDoubtWrite(input=r.input.settle_input(), sent_at=sent, failed_at=r.finished_at)
         for r in lost

@@ -133,6 +133,8 @@ class JournalState:
     last_at: float = 0.0
     done: set[str] = attrs.field(factory=set)
     claimed: ClaimedIds = attrs.field(factory=ClaimedIds)
+    #: The cells of rows that applied without naming their transaction (product returns).
+    unidentified: list[dict[str, str]] = attrs.field(factory=list)
     sending: dict[str, Pending] = attrs.field(factory=dict)
     unknown: dict[str, Pending] = attrs.field(factory=dict)
     failures: dict[str, Failure] = attrs.field(factory=dict)
@@ -175,6 +177,8 @@ class JournalState:
             self.applied += 1
             if record.get("id"):
                 self.claimed.add(record["id"])
+            else:
+                self.unidentified.append(pending.cells)
             return
         self.failures[key] = Failure(
             pending.line,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+import contextlib
+from collections.abc import Container, Mapping, Sequence
 from datetime import datetime, timezone
 
 import attrs
@@ -35,8 +36,11 @@ async def settle_rows(
     *,
     claimed: Container[str],
     policy: bulk.SettlePolicy,
+    unidentified: Sequence[Mapping[str, str]] = (),
 ) -> list[bulk.Settlement | str]:
-    """One settlement per row, in order, or a sentence saying why the row cannot be settled."""
+    """One settlement per row, in order, or a sentence saying why the row cannot be settled.
+    ``unidentified`` are the cells of rows that applied without naming their transaction."""
+    claimed = _with_unidentified(claimed, kind, unidentified)
     writes: list[bulk.InDoubtWrite] = []
     unreadable: dict[int, str] = {}
     for index, doubt in enumerate(doubts):
@@ -52,6 +56,29 @@ async def settle_rows(
     _say_wait(policy, writes)
     settled = iter(await bulk.settle(client, writes, claimed=claimed, policy=policy))
     return [unreadable[i] if i in unreadable else next(settled) for i in range(len(doubts))]
+
+
+def _with_unidentified(
+    claimed: Container[str], kind: str, unidentified: Sequence[Mapping[str, str]]
+) -> Container[str]:
+    if not unidentified:
+        return claimed
+    more = bulk.ClaimedIds()
+    for cells in unidentified:
+        with contextlib.suppress(ValueError):  # a row it cannot read claims nothing
+            more.add_unidentified(input_record(kind, row_from_cells(kind, cells).settle_arguments))
+    return _Either(claimed, more)
+
+
+@attrs.frozen
+class _Either(Container[str]):
+    """Claimed by one or the other."""
+
+    first: Container[str]
+    second: Container[str]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
 
 
 def _say_wait(policy: bulk.SettlePolicy, writes: Sequence[bulk.InDoubtWrite]) -> None:

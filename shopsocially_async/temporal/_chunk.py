@@ -126,14 +126,18 @@ class ChunkWriter:
             return
         started = result.started_at.timestamp() if result.started_at else now()
         record: RowRecord | None
+        claim = None
         if result.ok or result.replayed:
             txn = result.value.id if result.value is not None else None
             record = RowRecord("applied", started, transaction_id=txn)
+            if not txn:  # e.g. a product return: it claims every transaction like it
+                row = self._rows[result.input]
+                claim = bulk.claim_without_id(coerce_input(INPUTS[self.kind], row.fields))
         else:
             assert result.error is not None
             rounds = self._rounds[result.input] = self._rounds.get(result.input, 0) + 1
             record = self._failure(result.error, started, rounds)
-        await self.store.record(self.chunk, self.token, result.input, record)
+        await self.store.record(self.chunk, self.token, result.input, record, claim=claim)
 
     def _failure(self, error: ShopSociallyError, sent_at: float, rounds: int) -> RowRecord | None:
         if isinstance(error, RateLimiterUnavailableError):

@@ -278,16 +278,25 @@ class RunStore:
         token: Any = await self._claim(keys=[self.key("owner", chunk)], args=[self.ttl])
         return int(token)
 
-    async def record(self, chunk: int, token: int, position: int, record: RowRecord | None) -> None:
+    async def record(
+        self,
+        chunk: int,
+        token: int,
+        position: int,
+        record: RowRecord | None,
+        *,
+        claim: str | None = None,
+    ) -> None:
         """Record what is known of a row (None: nothing, the row is to be sent again);
-        :class:`Superseded` when a newer attempt owns the chunk."""
+        :class:`Superseded` when a newer attempt owns the chunk. An applied row claims its
+        transaction, or ``claim`` (see :func:`~shopsocially_async.bulk.claim_without_id`)."""
         keys = [
             self.key("owner", chunk),
             self.key("state", chunk),
             self.key("counts"),
             self.key("claimed"),
         ]
-        txn = record.transaction_id if record and record.outcome == "applied" else None
+        txn = (record.transaction_id or claim) if record and record.outcome == "applied" else None
         text = record.to_json() if record else ""
         args: list[str | int] = [str(token), str(position), text, txn or "", self.ttl]
         if int(await self._record(keys=keys, args=args)) != 1:

@@ -14,6 +14,7 @@ from shopsocially_async.bulk import (
     RedeemInput,
     ReturnInput,
     Verdict,
+    claim_without_id,
 )
 from shopsocially_async.bulk._matching import LedgerRead, match
 from shopsocially_async.models import Activity, Transaction
@@ -213,6 +214,23 @@ def test_different_writes_with_one_trace_are_ambiguous() -> None:
     ledger = [_deduct("t1", points=10, reason="Order Partially Returned", order_id="o-1")]
     assert _verdicts(writes, ledger) == [("ambiguous", None, ("t1",))] * 2
     assert _verdicts(writes, []) == NOT_APPLIED * 2
+
+
+def test_a_twin_that_applied_without_naming_its_transaction_leaves_the_write_ambiguous() -> None:
+    """A product return of the order applied, its answer naming no transaction, so it
+    claims every return of the order: the one in the ledger may be its, not the in-doubt
+    one's (ambiguous, never applied); with none in the ledger, not applied."""
+    lamp = ReturnInput(order_id="o-1", returned_product_id="lamp", user_email=BOB)
+    mug = ReturnInput(order_id="o-1", returned_product_id="mug", user_email="Bob@Example.com")
+    claim = claim_without_id(mug)
+    assert claim is not None
+    returned = _deduct("t1", points=100, reason="Order Partially Returned", order_id="o-1")
+    assert _verdicts([_write(lamp)], [returned]) == APPLIED_1  # nothing claims it: lamp's
+    verdicts = _verdicts([_write(lamp)], [returned], claimed=frozenset({claim}))
+    assert verdicts == [("ambiguous", None, ("t1",))]
+    assert _verdicts([_write(lamp)], [], claimed=frozenset({claim})) == NOT_APPLIED
+    assert claim_without_id(ReturnInput(order_id="o-1")) is None  # no member, no claim
+    assert claim_without_id(AwardInput(user_email=BOB, activity_id="signup")) is None
 
 
 def test_an_unreadable_ledger_is_never_a_not_applied() -> None:

@@ -107,6 +107,31 @@ async def test_product_returns_go_in_bulk_and_settle(
 
 
 @pytest.mark.anyio
+async def test_a_product_return_in_doubt_is_never_given_its_twins_transaction(
+    fake: FakeShopSocially, client: ShopSociallyClient
+) -> None:
+    """The mug's return applies (its answer names no transaction); the lamp's is dropped
+    before the server handles it. The ledger holds one return of the order, the mug's, so
+    the lamp's is not said applied with it: ambiguous, listing it."""
+    email = _rich(fake, 1)[0]
+    fake.add_order("st-two", email, [("mug", 2, 200), ("lamp", 1, 100)])
+    fake.inject(Fault("drop_before", route="POST /transaction/return", every_nth=2, times=1))
+    rows = [
+        bulk.ReturnInput(order_id="st-two", returned_product_id=p, user_email=email)
+        for p in ("mug", "lamp")
+    ]
+    async with bulk.returns_many(client, rows, concurrency=1, settle=NOW) as run:
+        mug, lamp = [r async for r in run]
+    (returned,) = [t for t in fake.ledger if t.returned_for_order_id == "st-two"]
+    assert returned.returned_product_id == "mug"
+    assert mug.applied is True
+    assert lamp.settlement is not None
+    assert lamp.settlement.verdict is Verdict.AMBIGUOUS
+    assert lamp.settlement.candidates == (returned.id,)
+    assert (lamp.applied, lamp.outcome_unknown) == (None, True)
+
+
+@pytest.mark.anyio
 async def test_a_return_without_member_stays_ambiguous(
     fake: FakeShopSocially, client: ShopSociallyClient
 ) -> None:

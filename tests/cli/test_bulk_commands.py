@@ -6,6 +6,8 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from shopsocially_async.testing import Fault
+
 from .conftest import Outcome, Served, journal_rows, read_journal
 
 Cli = Callable[..., Outcome]
@@ -108,6 +110,30 @@ def test_product_returns_from_csv(served: Served, cli: Cli, tmp_path: Path) -> N
         ("mug", 1, 100),
         ("mug", 1, 100),
     ]
+
+
+def test_a_lost_product_return_is_not_given_its_twins_transaction(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """Two product returns of one order, the second dropped before the server handles it:
+    the first's transaction (its answer named none) is not taken for the second's. The
+    second is in the failures file as ambiguous, listing it; exit 1."""
+    email = served.fake.members[0].email
+    served.fake.add_order("two-1", email, [("mug", 2, 200), ("lamp", 1, 100)])
+    served.fake.inject(Fault("drop_before", route="POST /transaction/return", every_nth=2, times=1))
+    path = _write_csv(
+        tmp_path / "r.csv",
+        ["order_id", "returned_product_id", "quantity", "user_email"],
+        [["two-1", "mug", "1", email], ["two-1", "lamp", "1", email]],
+    )
+    result = cli(*served.options, "--concurrency", "1", "returns", path, "--settle-grace", "0")
+    assert result.code == 1, result.err
+    (returned,) = [t for t in served.fake.ledger if t.returned_for_order_id == "two-1"]
+    assert returned.returned_product_id == "mug"
+    with (tmp_path / "r.failures.csv").open(newline="") as handle:
+        (failed,) = list(csv.DictReader(handle))
+    assert (failed["returned_product_id"], failed["outcome_unknown"]) == ("lamp", "true")
+    assert failed["candidates"] == returned.id
 
 
 def test_product_return_rows_the_api_refuses_are_bad_input(

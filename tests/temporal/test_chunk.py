@@ -13,7 +13,7 @@ from shopsocially_async.errors import InvalidArgumentError
 from shopsocially_async.temporal._chunk import ChunkWriter
 from shopsocially_async.temporal._store import RowRecord, Superseded, now
 
-from .conftest import Env
+from .conftest import Env, member
 from .test_bulk_workflow import deduct
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +113,31 @@ async def test_a_row_left_sent_is_settled_only_after_its_calls_deadline(env: Env
         await store.__aexit__(None, None, None)
     assert ready is not None
     assert ready.timestamp() == pytest.approx(sent + 4 + 0.1, abs=0.01)
+
+
+async def test_a_product_return_in_doubt_is_not_given_its_twins_transaction(env: Env) -> None:
+    """The mug's return applies (its answer names no transaction, so the run claims every
+    return of the order); the lamp's is dropped before the server handles it. The one
+    return in the ledger is not taken for the lamp's: ambiguous, never "applied"."""
+    from shopsocially_async.testing import Fault
+
+    email = member(0)
+    env.fake.add_activity("shop", "bonus_multiplier", bonus_multiplier=1)
+    env.fake.add_order("two-1", email, [("mug", 2, 200), ("lamp", 1, 100)], activity_id="shop")
+    env.fake.inject(Fault("drop_before", route="POST /transaction/return", every_nth=2, times=1))
+    rows = []
+    for i, product in enumerate(("mug", "lamp")):
+        fields = {"order_id": "two-1", "returned_product_id": product, "user_email": email}
+        rows.append(temporal.StagedRow(i + 2, fields, fields))
+    store = await temporal.RunStore(env.redis, env.run_id()).__aenter__()
+    await temporal.stage_rows(store, "returns", rows, identity="r", chunk_size=2)
+    async with env.client(max_retries=0) as client:
+        writer = ChunkWriter(store, client, "returns", 0, POLICY, anyio.CapacityLimiter(1))
+        totals = await writer.run()
+    (returned,) = [t for t in env.fake.ledger if t.returned_for_order_id == "two-1"]
+    assert returned.returned_product_id == "mug"
+    assert totals == temporal.Totals(applied=1, ambiguous=1, settled=1)
+    records = await store.records(0)
+    assert [records[p].outcome for p in range(2)] == ["applied", "ambiguous"]
+    assert records[1].candidates == (returned.id,)
+    await store.__aexit__()

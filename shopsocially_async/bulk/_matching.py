@@ -306,7 +306,10 @@ def _place(
         return f"the member's ledger could not be read: {ledger.error}"
     if ledger.no_such_member and isinstance(write.input, ReturnInput):
         # A return is sent by order id alone: the order's member may be another one.
-        return "no member has this user_email, so the return's order belongs to another"
+        return (
+            "no member has this user_email: the return's order may be another member's "
+            "(or the email is mistyped)"
+        )
     trace = write_trace(write, activities)
     return trace if isinstance(trace, str) else (member, trace)
 

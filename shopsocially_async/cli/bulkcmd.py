@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import attrs
 
 from .. import bulk
 from .._client import ShopSociallyClient
-from ..bulk._results import error_code, send_again, throttled
+from ..bulk._results import MAX_UNSENT_ROUNDS, error_code, send_again, throttled
 from ..errors import RateLimitError, ShopSociallyError
 from ..models import Transaction
 from ..ratelimit import DEFAULT_COOLDOWN, MAX_COOLDOWN, LocalRateLimiter
@@ -46,8 +46,14 @@ Method = Callable[..., Awaitable[Transaction]]
 #: How long a row refused by the account's rate limit (429) keeps waiting and going again
 #: before it is reported failed (certainly not applied: safe to send again), in seconds.
 THROTTLED_AT_MOST = 600.0
-#: A call left less than this of its deadline by a slow disk fails unsent (and goes again).
-_LEAST_DEADLINE = 0.001
+#: The least of its deadline a call is started with, in seconds (half a shorter deadline):
+#: a row whose journal write took more is not sent, and goes again (see _Session._send).
+LEAST_CALL_TIME = 1.0
+
+
+class RowNotSent(ShopSociallyError):
+    """A row that was not sent: a stop came while it waited for its turn at --rate, or the
+    journal's disk left its call too little of its deadline."""
 
 
 @attrs.frozen
@@ -119,7 +125,7 @@ class _Session:
         self.journal, self.turns = journal, turns
         self.counters = bulk.RunCounters()
         self.stopped_by: int | None = None
-        self._stopping = anyio.Event()  # set with stopped_by: ends the rows' waits to go again
+        self._waits: set[anyio.CancelScope] = set()  # what rows wait for: a stop ends them
         self.finished = False
         self.skipped = 0
         self._counting = bulk.counting_retries(client, self.counters)
@@ -231,8 +237,8 @@ class _Session:
                     throttled_since = time.monotonic()
                 if not self._goes_again(exc, rounds, throttled_since):
                     raise
-                with anyio.move_on_after(_pause(exc, rounds)):
-                    await self._stopping.wait()
+                with self._until_stopped():
+                    await anyio.sleep(_pause(exc, rounds))
                 if self.stopped_by is not None:
                     raise  # stopped while it waited: --resume sends it (see _record)
                 self.counters.record_retry()
@@ -242,7 +248,12 @@ class _Session:
         """Journal the row *sent*, durably, then send it. Its call must end within the run's
         deadline of the journaled time (what settling after a crash counts on), so the wait
         for the disk comes out of it; a wait for --rate comes before (see :mod:`.pacing`)."""
-        async with self.turns.turn() if self.turns else contextlib.nullcontext():
+        if self.turns is not None:
+            with self._until_stopped():
+                await self.turns.take()
+            if self.stopped_by is not None:
+                raise RowNotSent("stopped while it waited for its turn at --rate: not sent")
+        with self.turns.taken() if self.turns else contextlib.nullcontext():
             journaled = anyio.current_time()
             sent = {"t": "sent", "k": row.key, "line": row.line, "at": now(), "row": row.cells}
             await self.journal.record_durably(sent)  # on disk before the request leaves
@@ -253,12 +264,33 @@ class _Session:
         deadline = self._counting.deadline
         if deadline is None or spent <= 0:
             return self._counting
-        return self._counting.with_options(deadline=max(deadline - spent, _LEAST_DEADLINE))
+        if deadline - spent < min(LEAST_CALL_TIME, deadline / 2):
+            raise RowNotSent(
+                f"not sent: writing the journal took {spent:.1f} s of the call's {deadline:g} s "
+                "deadline"
+            )
+        return self._counting.with_options(deadline=deadline - spent)
+
+    @contextlib.contextmanager
+    def _until_stopped(self) -> Iterator[None]:
+        """A wait that a stop signal ends (the caller checks ``stopped_by`` after it)."""
+        with anyio.CancelScope() as scope:
+            if self.stopped_by is not None:
+                scope.cancel()
+            self._waits.add(scope)
+            try:
+                yield
+            finally:
+                self._waits.discard(scope)
 
     def _goes_again(
         self, error: ShopSociallyError, rounds: int, throttled_since: float | None
     ) -> bool:
-        if self.stopped_by is not None or not send_again(error, rounds):
+        if self.stopped_by is not None:
+            return False
+        if isinstance(error, RowNotSent):
+            return rounds < MAX_UNSENT_ROUNDS
+        if not send_again(error, rounds):
             return False
         waited = 0.0 if throttled_since is None else time.monotonic() - throttled_since
         return waited < THROTTLED_AT_MOST
@@ -270,7 +302,7 @@ class _Session:
         else:
             assert result.error is not None
             outcome = "unknown" if result.outcome_unknown else "failed"
-            if self.stopped_by is not None and send_again(result.error, rounds=1):
+            if self.stopped_by is not None and _not_sent(result.error):
                 outcome = "resend"  # it would have gone again but for the stop: --resume sends it
             record.update(outcome=outcome, code=error_code(result.error), msg=str(result.error))
         self.journal.record(record)
@@ -289,7 +321,8 @@ class _Session:
 
     def _stop(self, signum: int) -> None:
         self.stopped_by = signum
-        self._stopping.set()
+        for wait in self._waits:
+            wait.cancel()
         if self._run is not None:
             self._run.stop()
         if self._soft is not None:
@@ -307,6 +340,11 @@ class _Session:
             self.journal.record({"t": "complete", "at": now(), "failed": len(failures)})
             self.journal.sync()
         return _report(self, failures)
+
+
+def _not_sent(error: ShopSociallyError) -> bool:
+    """Whether the row certainly did not apply and would simply go again."""
+    return isinstance(error, RowNotSent) or send_again(error, rounds=1)
 
 
 def _pause(error: ShopSociallyError, rounds: int) -> float:

@@ -84,6 +84,8 @@ def _text(name: str, text: str) -> str:
 
 
 def _units(name: str, text: str) -> int:
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise InvalidArgumentError(f"{text!r} is not a whole number of units (digits only)")
     units = _whole(name, text)
     if units > MAX_QUANTITY:
         raise InvalidArgumentError(f"{text!r} is more than {MAX_QUANTITY:,} units, the most")
@@ -243,7 +245,7 @@ def _check_header(
     if not header or not any(h.strip() for h in header):
         raise CliError(f"{path}: the file is empty; the first line must name the columns")
     names = [h.strip() for h in header]
-    own = [n for n in ignored if n in spec.columns or n in RESULT_COLUMNS]
+    own = [n for n in ignored if n in spec.columns]
     if own:
         # The command's columns make each row's journal key: leaving one out would make
         # every row new to the journal, and rows that applied would be sent again.

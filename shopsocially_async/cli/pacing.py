@@ -11,7 +11,7 @@ attempt then goes at once. Its retries, and every other request, take turns as u
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 
 from ..ratelimit import UNROUTED, RateLimiter
@@ -29,10 +29,13 @@ class RowTurns:
     def __repr__(self) -> str:
         return f"RowTurns({self._limiter!r})"
 
-    @contextlib.asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """Wait for a turn; the first request sent inside the block uses it."""
+    async def take(self) -> None:
+        """Wait for a turn (then send the row inside :meth:`taken`)."""
         await self._limiter.acquire(UNROUTED)
+
+    @contextlib.contextmanager
+    def taken(self) -> Iterator[None]:
+        """The first request sent inside the block uses the turn :meth:`take` waited for."""
         token = _TURN_TAKEN.set(True)
         try:
             yield

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import anyio
 import attrs
@@ -111,8 +112,12 @@ def _imports() -> Any:
 # -- bulk writes ------------------------------------------------------------------------------
 def _account(settings: rt.Settings) -> str:
     """Whose inputs a file is remembered among: the partner at its API (a staging API and
-    the production one, with one partner id, are two accounts)."""
-    api = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+    the production one, with one partner id, are two accounts; one API however spelt, by
+    host case, default port or trailing slash, is one)."""
+    url = urlsplit(settings.base_url or DEFAULT_BASE_URL)
+    default_port = {"http": 80, "https": 443}.get(url.scheme.lower())
+    port = "" if url.port in (None, default_port) else f":{url.port}"
+    api = f"{url.scheme.lower()}://{(url.hostname or '').lower()}{port}{url.path.rstrip('/')}"
     return f"{settings.partner_id}@{hashlib.blake2b(api.encode(), digest_size=8).hexdigest()}"
 
 

@@ -171,7 +171,8 @@ async def test_a_member_that_does_not_exist_settles_only_the_writes_sent_to_it(
     assert settled_deduct.verdict is Verdict.NOT_APPLIED
     assert settled_return.verdict is Verdict.AMBIGUOUS
     assert settled_return.reason == (
-        "no member has this user_email, so the return's order belongs to another"
+        "no member has this user_email: the return's order may be another member's "
+        "(or the email is mistyped)"
     )
 
 

@@ -139,21 +139,28 @@ def test_a_lost_product_return_is_not_given_its_twins_transaction(
 def test_product_return_rows_the_api_refuses_are_bad_input(
     served: Served, cli: Cli, tmp_path: Path
 ) -> None:
-    """An amount with a product, a quantity without one, a quantity of 0: every row named
-    before anything is sent, exit 2."""
+    """An amount with a product, a quantity without one, a quantity of 0 or 1.5: every row
+    named before anything is sent, exit 2."""
     path = _write_csv(
         tmp_path / "returns.csv",
         ["order_id", "returned_amount", "returned_product_id", "quantity"],
-        [["o-1", "5", "mug", "1"], ["o-2", "", "", "2"], ["o-3", "", "mug", "0"]],
+        [
+            ["o-1", "5", "mug", "1"],
+            ["o-2", "", "", "2"],
+            ["o-3", "", "mug", "0"],
+            ["o-4", "", "mug", "1.5"],
+        ],
     )
     result = cli(*served.options, "returns", path)
     assert result.code == 2
     lines = result.err.strip().splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"error: {path} line 2: returned_amount and returned_product_id are exclusive: pass "
         "one (the API answers PRODUCT_ID_AND_RETURN_AMOUNT_PASSED)",
         f"error: {path} line 3: quantity needs returned_product_id: which product?",
         f"error: {path} line 4, column quantity: '0' is not a positive number",
+        f"error: {path} line 5, column quantity: '1.5' is not a whole number of units "
+        "(digits only)",
     ]
     assert served.fake.stats.requests.total() == 0
 

@@ -14,7 +14,15 @@ import pytest
 
 from shopsocially_async.testing import FakeShopSocially, Fault
 
-from .conftest import Outcome, Served, applied_reasons, deducts_csv, read_journal, serving
+from .conftest import (
+    Outcome,
+    Served,
+    applied_reasons,
+    csv_rows,
+    deducts_csv,
+    read_journal,
+    serving,
+)
 
 Cli = Callable[..., Outcome]
 ROWS = 20
@@ -71,30 +79,82 @@ def test_rows_queued_behind_a_low_rate_keep_their_whole_deadline(
     assert not (tmp_path / "d.failures.csv").exists()
 
 
+def _slow_disk(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Every durable journal write takes ``seconds`` more."""
+    from shopsocially_async.cli.journal import JournalFile
+
+    durable = JournalFile.record_durably
+
+    async def slow(self: JournalFile, record: dict[str, object]) -> None:
+        await durable(self, record)
+        await anyio.sleep(seconds)
+
+    monkeypatch.setattr(JournalFile, "record_durably", slow)
+
+
 def test_a_slow_disk_comes_out_of_the_call_deadline(
     served: Served, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The journal's *sent* record takes 0.6 s to reach the disk, and the server applies the
-    row at once but answers 0.5 s later, while the run's calls are bounded by 1 s: the call
+    """The journal's *sent* record takes 0.3 s to reach the disk, and the server applies the
+    row at once but answers 0.8 s later, while the run's calls are bounded by 1 s: the call
     gets what the disk left of the deadline, so it gives up before the recorded time plus
     the deadline (on which a resume after a crash counts); the row ends in doubt and is
     settled applied."""
-    from shopsocially_async.cli.journal import JournalFile
-
-    slow = JournalFile.record_durably
-
-    async def slow_disk(self: JournalFile, record: dict[str, object]) -> None:
-        await slow(self, record)
-        await anyio.sleep(0.6)
-
-    monkeypatch.setattr(JournalFile, "record_durably", slow_disk)
-    served.fake.inject(Fault("timeout_after", route="POST /deduct", latency=0.5, times=1))
+    _slow_disk(monkeypatch, 0.3)
+    served.fake.inject(Fault("timeout_after", route="POST /deduct", latency=0.8, times=1))
     path = deducts_csv(served, tmp_path, ["slow-disk-0"])
     options = ["--timeout", "1", "--max-retries", "0"]
     result = cli(*served.options, *options, "deduct", path, "--settle-grace", "0")
     assert result.code == 0, result.err
     assert "settled: 1 applied" in result.err
     assert applied_reasons(served, "slow-disk-") == {"slow-disk-0": 1}
+
+
+def test_a_disk_that_takes_the_whole_deadline_sends_nothing(
+    served: Served, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the journal takes 1.2 s of a 1 s deadline: the row is not sent (a request
+    leaving then would outlive its journaled time plus the deadline). It goes again, and
+    after three rounds is a failure that certainly did not apply; nothing reached the API."""
+    _slow_disk(monkeypatch, 1.2)
+    path = deducts_csv(served, tmp_path, ["no-time-0"])
+    options = ["--timeout", "1", "--max-retries", "0"]
+    result = cli(*served.options, *options, "deduct", path, "--settle-grace", "0")
+    assert result.code == 1, result.err
+    assert served.fake.stats.requests["POST /deduct"] == 0
+    (failed,) = csv_rows(tmp_path / "d.failures.csv")
+    assert (failed["error_code"], failed["outcome_unknown"]) == ("RowNotSent", "false")
+    assert failed["message"].startswith("not sent: writing the journal took ")
+    assert failed["message"].endswith(" s of the call's 1 s deadline")
+
+
+def test_a_stop_ends_the_wait_of_rows_queued_for_their_turn(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """SIGTERM right after the first of 10 rows queued behind --rate 2 is sent: the rows
+    still waiting for their turn are not sent (exit 143, at most the one whose turn had come
+    goes too); --resume sends the rest, and each row applies once."""
+    reasons = [f"turn-{i}" for i in range(10)]
+    path = deducts_csv(served, tmp_path, reasons)
+    stopper = threading.Thread(target=_stop_after_first, args=(served, "POST /deduct"))
+    stopper.start()
+    started = time.monotonic()
+    stopped = cli(*served.options, "--rate", "2", "--concurrency", "10", "deduct", path)
+    stopper.join()
+    assert stopped.code == 143, stopped.err
+    assert served.fake.stats.requests["POST /deduct"] <= 2
+    assert time.monotonic() - started < 4  # not a speed: sending the queue takes 4.5 s
+    resumed = cli(*served.options, "deduct", path, "--resume")
+    assert resumed.code == 0, resumed.err
+    assert applied_reasons(served, "turn-") == dict.fromkeys(reasons, 1)
+
+
+def _stop_after_first(served: Served, route: str) -> None:
+    """SIGTERM to this process once the fake has seen one request on ``route``."""
+    deadline = time.monotonic() + 30
+    while served.fake.stats.requests[route] < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def test_a_stop_while_a_row_waits_out_a_429_keeps_it_for_resume(
@@ -106,13 +166,7 @@ def test_a_stop_while_a_row_waits_out_a_429_keeps_it_for_resume(
     served.fake.inject(Fault("rate_limit", route="POST /deduct", retry_after=60.0, times=1))
     path = deducts_csv(served, tmp_path, ["waiting-0"])
 
-    def stop_after_the_429() -> None:
-        deadline = time.monotonic() + 30
-        while served.fake.stats.requests["POST /deduct"] < 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    stopper = threading.Thread(target=stop_after_the_429)
+    stopper = threading.Thread(target=_stop_after_first, args=(served, "POST /deduct"))
     stopper.start()
     started = time.monotonic()
     stopped = cli(*served.options, "--max-retries", "0", "deduct", path)

@@ -137,7 +137,8 @@ def test_an_unreachable_redis_is_one_line_exit_3(
 def test_inputs_are_remembered_per_partner_and_api() -> None:
     """The same partner id on a staging API and on the production one are two accounts: a
     file run on one is no reason to refuse it on the other. The same API spelt with a
-    trailing slash, or given by default, is the same account."""
+    trailing slash, another host case or its default port, or given by default, is the same
+    account."""
     from shopsocially_async._config import DEFAULT_BASE_URL
     from shopsocially_async.cli._runtime import Settings
     from shopsocially_async.cli.temporalcmd import _account
@@ -149,5 +150,6 @@ def test_inputs_are_remembered_per_partner_and_api() -> None:
     production = account(None)
     assert staging != production
     assert production == account(DEFAULT_BASE_URL + "/")
+    assert production == account("HTTPS://API.ShopSocially.com:443/v2/loyalty")
     assert production != account(None, partner_id="p-2")
     assert production.startswith("p-1@")

@@ -13,6 +13,11 @@ import pytest
 from shopsocially_async.testing import RedisServer
 
 
+@pytest.fixture(autouse=True)
+def _coredis_garbage(coredis_garbage: None) -> None:
+    """Every test here may leave coredis's garbage (see the root conftest)."""
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One server for the whole run (each test uses accounts of its own), stopped by pid."""

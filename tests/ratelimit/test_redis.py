@@ -6,12 +6,10 @@ Times are Redis's own (the script's ``TIME``); no assertion reads the client's c
 
 from __future__ import annotations
 
-import gc
 import itertools
 import logging
 import sys
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -242,28 +240,11 @@ async def _serve_with(limiter: RedisRateLimiter, work: Any, *, task_status: Any)
 
 
 # -- when Redis cannot be reached ----------------------------------------------------------
-#: coredis 6.9 leaves a failed connection's memory streams for the garbage collector, which
-#: warns about them (a ResourceWarning, off by default outside tests): expected here, and
-#: collected before each test ends so the warning cannot land in another test.
-COREDIS_FAILED_CONNECT = pytest.mark.filterwarnings(
-    "ignore:Exception ignored in.*MemoryObject:pytest.PytestUnraisableExceptionWarning"
-)
-
-
-@pytest.fixture
-def collect_garbage() -> Iterator[None]:
-    """Collect garbage when the test ends (inside its own warning filters)."""
-    yield
-    gc.collect()
-
-
 def nowhere() -> str:
     """A Redis URL nothing listens on (with a password, to check it never shows)."""
     return f"redis://:s3cret@127.0.0.1:{free_port()}/0"
 
 
-@COREDIS_FAILED_CONNECT
-@pytest.mark.usefixtures("collect_garbage")
 async def test_unreachable_with_the_raise_policy_fails_typed(redis_url: str) -> None:
     """on_unavailable='raise': acquire and rate_limited raise RateLimiterUnavailableError,
     whose message and chain name where Redis is but never its password."""
@@ -277,8 +258,6 @@ async def test_unreachable_with_the_raise_policy_fails_typed(redis_url: str) -> 
     assert "s3cret" not in told
 
 
-@COREDIS_FAILED_CONNECT
-@pytest.mark.usefixtures("collect_garbage")
 async def test_unreachable_with_a_fallback_paces_locally_and_warns_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -297,8 +276,6 @@ async def test_unreachable_with_a_fallback_paces_locally_and_warns_once(
     assert "s3cret" not in warnings[0]
 
 
-@COREDIS_FAILED_CONNECT
-@pytest.mark.usefixtures("collect_garbage")
 async def test_the_limiter_returns_to_redis_after_an_outage_and_warns_again_on_the_next(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -32,6 +32,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(autouse=True)
+def _coredis_garbage(coredis_garbage: None) -> None:
+    """Every test here may leave coredis's garbage (see the root conftest)."""
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One Redis for the whole run (each test uses run ids of its own)."""

@@ -111,10 +111,22 @@ async def run_reconcile(settings: rt.Settings, job: ReconcileJob) -> int:
     doubts = [_doubt(job, line, i + 1) for i, line in doubtful]
     async with settings.client() as client:
         await rt.preflight(client)
-        settled = await settle_rows(client, kind, doubts, claimed=frozenset(), policy=job.policy)
+        settled = await settle_rows(
+            client, kind, doubts, claimed=frozenset(), policy=job.policy,
+            unidentified=_product_returns(kind, doubts),
+        )  # fmt: skip
     verdicts = {i: verdict for (i, _), verdict in zip(doubtful, settled, strict=True)}
     rows = [_verdict_row(line, verdicts.get(i)) for i, line in enumerate(lines)]
     return _write_and_report(job, kind, columns, rows)
+
+
+def _product_returns(kind: str, doubts: list[Doubt]) -> list[dict[str, str]]:
+    """The product returns in doubt, taken as claims of twins that applied: the run's other
+    returns of an order answered with no transaction id, and a failures file does not list
+    them, so a return of the order in the ledger may be theirs (ambiguous, never applied)."""
+    if kind != "returns":
+        return []
+    return [d.cells for d in doubts if d.cells.get("returned_product_id")]
 
 
 def _verdict_row(line: _Line, settled: bulk.Settlement | str | None) -> dict[str, str]:

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from shopsocially_async.testing import Fault
 
 from .conftest import Outcome, Served, csv_rows, deduct_directly, deducts_csv
@@ -113,3 +115,31 @@ def test_a_member_that_does_not_exist_has_no_ledger_so_nothing_applied(
     assert "0 applied, 1 not applied, 0 ambiguous" in result.err
     (row,) = csv_rows(tmp_path / "ghost.failures.resend.csv")
     assert row["reason"] == "ghost-0"
+
+
+def test_a_product_return_in_doubt_is_never_said_applied_by_reconcile(
+    served: Served, cli: Cli, tmp_path: Path
+) -> None:
+    """A failures file lists no row that applied, so reconcile cannot tell a lamp's return
+    in doubt from the mug's return of the same order, which applied without naming its
+    transaction: ambiguous while the ledger shows a return of the order (exit 1), and not
+    applied for an order that has none."""
+    email = served.fake.members[0].email
+    for order in ("lamp-1", "lamp-2"):
+        served.fake.add_order(order, email, [("mug", 1, 100), ("lamp", 1, 100)])
+    headers = {"partner-id": served.fake.partner_id, "api-key": served.fake.api_key}
+    body = {"order_id": "lamp-1", "returned_product_id": "mug", "quantity": 1}
+    answer = httpx.post(f"{served.base_url}/transaction/return", json=body, headers=headers)
+    assert answer.json()["success"] is True
+    path = tmp_path / "r.failures.csv"
+    path.write_text(
+        "order_id,returned_product_id,user_email,outcome_unknown,sent_at\n"
+        f"lamp-1,lamp,{email},true,2000-01-01T00:00:00+00:00\n"
+        f"lamp-2,lamp,{email},true,2000-01-01T00:00:00+00:00\n"
+    )
+    result = cli(*served.options, "reconcile", path, *NOW)
+    assert result.code == 1, result.err
+    (mug,) = [t for t in served.fake.ledger if t.returned_product_id == "mug"]
+    rows = {r["order_id"]: r for r in csv_rows(tmp_path / "r.failures.reconciled.csv")}
+    assert (rows["lamp-1"]["verdict"], rows["lamp-1"]["candidates"]) == ("ambiguous", mug.id)
+    assert rows["lamp-2"]["verdict"] == "not_applied"

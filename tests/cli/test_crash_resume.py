@@ -7,8 +7,9 @@ handled (answers lost, nothing applied: settled at the end of a run). Every row 
 reason, so the server's ledger says exactly how often each row applied. A trial runs 1 to 64
 calls at once, interrupts 1 or 2 runs (SIGKILL; SIGHUP; two SIGHUPs, the hard stop;
 SIGTERM), mostly while rows are being sent, else at any moment from start-up to the end,
-then resumes to the end. ``SHOPSOCIALLY_CRASH_TRIALS`` sets the number of trials (default
-8, about 3 s each); a trial's seed is its number, so a failure replays alone.
+then resumes to the end; a third of the trials pace their rows with ``--rate``.
+``SHOPSOCIALLY_CRASH_TRIALS`` sets the number of trials (default 8, about 3 s each); a
+trial's seed is its number, so a failure replays alone.
 """
 # ruff: noqa: S603 - these tests start our own command line with sys.executable
 
@@ -67,9 +68,16 @@ def _rows(path: Path, trial: int, count: int) -> list[str]:
 class _Runner:
     """Starts runs of one trial's command and interrupts them as its dice say."""
 
-    def __init__(self, served: Served, tmp_path: Path, rng: random.Random, concurrency: int):
+    def __init__(
+        self,
+        served: Served,
+        tmp_path: Path,
+        rng: random.Random,
+        concurrency: int,
+        rate: int | None = None,
+    ):
         self.served, self.tmp_path, self.rng = served, tmp_path, rng
-        self.concurrency, self.runs = concurrency, 0
+        self.concurrency, self.rate, self.runs = concurrency, rate, 0
         self.size_at_start = self.sending_from = 0
         self.log: list[str] = []
 
@@ -82,6 +90,7 @@ class _Runner:
             "-m",
             "shopsocially_async",
             *self.served.options,
+            *(["--rate", str(self.rate)] if self.rate else []),
             "deduct",
             "rows.csv",
             "--concurrency",
@@ -164,7 +173,8 @@ def test_interrupted_runs_resume_to_every_row_at_most_once(
     concurrency = rng.choice([1, 8, 32, 64])
     rows = {1: (30, 60), 8: (150, 300)}.get(concurrency, (300, 600))  # about a second each
     reasons = _rows(tmp_path / "rows.csv", trial, rng.randrange(*rows))
-    runner = _Runner(crash_server, tmp_path, rng, concurrency)
+    rate = rng.choice([None, None, 2 * rows[1]])  # rows taking their turns at --rate too
+    runner = _Runner(crash_server, tmp_path, rng, concurrency, rate)
     for run in range(rng.randint(1, 2)):
         runner.interrupt(resume=run > 0)
     code = runner.finish()

@@ -206,7 +206,8 @@ class _Session:
             rt.say(f"skipped {self.skipped} {rows_done} already done (from {job.journal_path})")
         # The clock starts now: the rate and time shown are the sending's, not the settling's.
         self.counters.total, self.counters.started_at = todo, time.monotonic()
-        rows = (r for r in self._reader() if state.is_open(r.key))
+        reader = self._reader()
+        rows = (r for r in reader if state.is_open(r.key))
         async with (
             # --rate paces every request through the client's limiter (retries included)
             bulk.run_many(
@@ -215,8 +216,11 @@ class _Session:
             progress(job.kind, self.counters),
         ):
             self._run = run
-            async for result in run:
-                self._record(result)
+            try:
+                async for result in run:
+                    self._record(result)
+            finally:
+                reader.close()  # a stop leaves the rest of the file unread
 
     def _reader(self) -> RowReader:
         job = self.job

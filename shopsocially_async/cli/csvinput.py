@@ -14,7 +14,7 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -211,7 +211,7 @@ def _head(path: Path) -> bytes:
         raise CliError(f"{path}: is a directory, not a CSV file") from None
 
 
-def text_lines(path: Path, encoding: str) -> Iterator[str]:
+def text_lines(path: Path, encoding: str) -> Generator[str, None, None]:
     """The file's lines as text; a line that does not decode is one clear error."""
     if encoding.startswith(("utf-16", "utf-32")):  # not byte-wise: the codec finds the lines
         with path.open(newline="", encoding=encoding) as handle:
@@ -350,7 +350,9 @@ class RowReader:
 
     With ``problems`` a list, bad rows are appended to it and skipped; otherwise the first
     raises :class:`CliError`. Columns named in ``ignored`` are read past, never sent. After
-    the pass, ``repeated`` counts rows whose content appeared earlier in the file.
+    the pass, ``repeated`` counts rows whose content appeared earlier in the file. The file
+    is closed when the pass ends or fails, or by :meth:`close` when a reader stops early
+    (never left to the garbage collector, which may reach it after its generator).
     """
 
     def __init__(
@@ -363,24 +365,38 @@ class RowReader:
         ignored: Collection[str] = (),
     ) -> None:
         self.path, self.problems = path, problems
-        self._reader = csv.reader(text_lines(path, encoding))
-        self.names = _check_header(path, next(self._reader, None), SPECS[kind], ignored)
+        self._lines = text_lines(path, encoding)
+        self._reader = csv.reader(self._lines)
+        try:
+            self.names = _check_header(path, next(self._reader, None), SPECS[kind], ignored)
+        except BaseException:
+            self.close()
+            raise
         self._parser = _Parser(path, kind, self.names, ignored)
+
+    def close(self) -> None:
+        """Close the file (a pass not yet ended ends here)."""
+        self._lines.close()
 
     @property
     def repeated(self) -> int:
         return self._parser.repeated
 
     def __iter__(self) -> Iterator[Row]:
-        for values in self._reader:
-            if not any(v.strip() for v in values):
-                continue  # blank lines
-            try:
-                yield self._parser.row(self._reader.line_num, values)
-            except _BadRow as exc:
-                if self.problems is None:
-                    raise CliError(f"{self.path} {exc}") from None
-                self.problems.append(f"{self.path} {exc}")
+        try:
+            for values in self._reader:
+                if not any(v.strip() for v in values):
+                    continue  # blank lines
+                try:
+                    row = self._parser.row(self._reader.line_num, values)
+                except _BadRow as exc:
+                    if self.problems is None:
+                        raise CliError(f"{self.path} {exc}") from None
+                    self.problems.append(f"{self.path} {exc}")
+                    continue
+                yield row
+        finally:
+            self.close()
 
 
 def check_input(

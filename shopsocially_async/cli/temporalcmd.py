@@ -130,12 +130,8 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
     await check_redis(target.redis or "")
     client = await connect(target.address)
     async with temporal.RunStore(target.redis, target.run_id) as store:
-        rows = (
-            temporal.StagedRow(row.line, row.cells, row.settle_arguments)
-            for row in RowReader(
-                job.csv_path, job.kind, checked.encoding, ignored=job.ignore_columns
-            )
-        )
+        reader = RowReader(job.csv_path, job.kind, checked.encoding, ignored=job.ignore_columns)
+        rows = (temporal.StagedRow(r.line, r.cells, r.settle_arguments) for r in reader)
         try:
             meta = await temporal.stage_rows(
                 store, job.kind, rows, identity=checked.sha256, chunk_size=target.chunk_size,
@@ -145,6 +141,8 @@ async def submit_bulk(settings: rt.Settings, job: Any, target: TemporalTarget) -
             raise rt.CliError(_already_run(job, exc.other_run_id)) from None
         except temporal.RunConflictError as exc:
             raise rt.CliError(str(exc)) from None
+        finally:
+            reader.close()  # staging refused before reading the whole file
         run = temporal.BulkWriteInput(
             run_id=target.run_id, kind=job.kind, chunks=meta.chunks, rows=meta.rows,
             settle_grace=job.policy.grace.total_seconds(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,3 +95,38 @@ async def test_progress_shows_a_final_summary(terminal: bool) -> None:
         counters.record_success()
         counters.record_failure(outcome_unknown=False)
     assert "award: 2/3 done, 1 failed" in buffer.getvalue()
+
+
+def _open_files() -> set[str]:
+    """The paths this process has open (Linux)."""
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            found.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
+
+
+def test_a_file_is_closed_when_its_header_is_refused_or_its_reading_stops(
+    tmp_path: Path,
+) -> None:
+    """A refused header, a bad row, and a pass stopped early (a stop signal) each close the
+    file at once: nothing is left for the garbage collector to find open."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user_mail,activity_id\na@example.com,signup\n")
+    with pytest.raises(CliError, match="unknown column") as refused:
+        RowReader(bad, "award", "utf-8")
+    assert refused.traceback  # the error's frames (the reader's among them) are still alive
+    assert str(bad) not in _open_files()
+    rows = tmp_path / "rows.csv"
+    rows.write_text("user_email,activity_id\na@example.com,signup\nb@example.com,\n")
+    with pytest.raises(CliError, match="column activity_id: empty") as refused:
+        list(RowReader(rows, "award", "utf-8"))
+    assert refused.traceback
+    assert str(rows) not in _open_files()
+    reader = RowReader(rows, "award", "utf-8")
+    passing = iter(reader)
+    next(passing)
+    assert str(rows) in _open_files()
+    reader.close()
+    assert str(rows) not in _open_files()
+    del passing

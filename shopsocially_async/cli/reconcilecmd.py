@@ -9,6 +9,7 @@ apply, ready to send again). Exits 1 while any row stays ambiguous.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,7 +80,8 @@ def read_file(job: ReconcileJob) -> tuple[str, list[str], list[_Line]]:
 
 
 def _kind(path: Path, encoding: str) -> str:
-    header = {name.strip() for name in next(csv.reader(text_lines(path, encoding)), [])}
+    with contextlib.closing(text_lines(path, encoding)) as lines:  # the header line only
+        header = {name.strip() for name in next(csv.reader(lines), [])}
     for column, kind in KIND_BY_COLUMN:
         if column in header:
             return kind

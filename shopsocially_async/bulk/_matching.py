@@ -185,9 +185,8 @@ def award_points(award: AwardInput, activity: Activity) -> int | None:
     return int(amount.to_integral_value(rounding=ROUND_FLOOR))
 
 
-def write_trace(write: InDoubtWrite, activities: Mapping[str, Activity]) -> Trace | str:
+def write_trace(item: WriteInput, activities: Mapping[str, Activity]) -> Trace | str:
     """The trace the write's transaction has, or why it cannot be told (a sentence)."""
-    item = write.input
     if isinstance(item, AwardInput):
         if item.order_id is not None:
             return ("award", "order", _text(item.order_id))
@@ -209,7 +208,7 @@ def claim_without_id(item: WriteInput) -> str | None:
     write names no member, or its trace needs the activities)."""
     if item.user_email is None:
         return None
-    trace = write_trace(InDoubtWrite(input=item, sent_at=_EPOCH), {})
+    trace = write_trace(item, {})
     return None if isinstance(trace, str) else _trace_claim(member_key(item.user_email), trace)
 
 
@@ -310,7 +309,7 @@ def _place(
             "no member has this user_email: the return's order may be another member's "
             "(or the email is mistyped)"
         )
-    trace = write_trace(write, activities)
+    trace = write_trace(write.input, activities)
     return trace if isinstance(trace, str) else (member, trace)
 
 

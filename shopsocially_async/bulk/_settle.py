@@ -18,6 +18,7 @@ window from the first send (less the clock skew) to now, and hands them to the p
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from array import array
 from collections import deque
@@ -110,6 +111,16 @@ class ClaimedIds(Container[str]):
         claim = claim_without_id(item)
         if claim is not None:
             self.add(claim)
+
+    def add_result(
+        self, result: BulkResult[Any, Transaction], item: Callable[[], WriteInput]
+    ) -> None:
+        """Remember what a bulk result claims: its transaction, or, when it applied without
+        naming one, every transaction like its write (``item()``, built only then)."""
+        if result.value is not None and result.value.id:
+            self.add(result.value.id)
+        elif result.applied:
+            self.add_unidentified(item())
 
     def __contains__(self, txn_id: object) -> bool:
         if not isinstance(txn_id, str):
@@ -261,10 +272,7 @@ class SettlingRun(BulkRun[I, Transaction]):
             if result.outcome_unknown:
                 self._held.append(result)
                 continue
-            if result.value is not None and result.value.id:
-                self._claimed.add(result.value.id)
-            elif result.applied:
-                self._claimed.add_unidentified(self._coerce(result.input))
+            self._claimed.add_result(result, functools.partial(self._coerce, result.input))
             return result
         if self._settled:
             return self._settled.popleft()

@@ -198,10 +198,7 @@ async def _settle_lost_answers(
     lost = [r for r in results if r.outcome_unknown and r.started_at is not None]
     claimed = bulk.ClaimedIds()
     for done in outcomes.results:
-        if done.value is not None and done.value.id:
-            claimed.add(done.value.id)
-        elif done.applied:
-            claimed.add_unidentified(done.input.settle_input())
+        claimed.add_result(done, done.input.settle_input)
     writes = [
         bulk.InDoubtWrite(input=r.input.settle_input(), sent_at=sent, failed_at=r.finished_at)
         for r in lost
